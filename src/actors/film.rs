@@ -1,0 +1,284 @@
+//! [`FilmActor`]: the single writer of one public film's selection.
+//!
+//! Every handler that touches the database holds the mailbox until the
+//! work is done ([`AtomicResponse`]), so the film's messages take effect one
+//! at a time, in arrival order, and its MQTT statuses leave in that order.
+//! A request for a film held by someone else is answered from memory.
+
+use actix::prelude::*;
+use tracing::{debug, instrument};
+
+use super::reviewer::{FilmReleased, FilmRetitled};
+use super::{ActorError, Directory};
+use crate::db::{self, DbError};
+use crate::domain::{Completion, FilmId, FilmStatus, Holder, Refusal, UserId};
+use crate::mqtt::Publish;
+
+/// The actor of one public film.
+pub struct FilmActor {
+    id: FilmId,
+    title: String,
+    holder: Option<Holder>,
+    directory: Directory,
+}
+
+/// What a granted [`Acquire`] tells the reviewer.
+#[derive(Debug)]
+pub struct Grant {
+    /// The film's title, for the online-users list.
+    pub title: String,
+    /// The reviewer's previous active film, made inactive in the same
+    /// transaction; its actor still has to be told ([`Vacated`]).
+    pub previous: Option<FilmId>,
+}
+
+/// Sent by a [`super::ReviewerActor`]: make this film the user's active film.
+/// Refused with `FilmTaken` from memory when someone else holds it, or
+/// `NotInvited` / `ReviewCompleted` from the database.
+#[derive(Message)]
+#[rtype(result = "Result<Grant, ActorError>")]
+pub struct Acquire {
+    pub user: Holder,
+}
+
+/// Sent by a [`super::ReviewerActor`]: the user releases this film.
+/// A no-op when the user does not hold it.
+#[derive(Message)]
+#[rtype(result = "Result<(), ActorError>")]
+pub struct Release {
+    pub user: UserId,
+}
+
+/// Sent by a [`super::ReviewerActor`] after it acquired another film: the
+/// database already shows this film inactive for `user`; update memory and
+/// publish.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Vacated {
+    pub user: UserId,
+}
+
+/// Sent by the HTTP layer for the reviewer themself: complete the review,
+/// which releases the film if it was theirs.
+#[derive(Message)]
+#[rtype(result = "Result<(), ActorError>")]
+pub struct CompleteReview {
+    pub user: UserId,
+    pub completion: Completion,
+}
+
+/// Sent by the HTTP layer for the owner: withdraw a non-completed
+/// invitation, which releases the film if it was the reviewer's.
+#[derive(Message)]
+#[rtype(result = "Result<(), ActorError>")]
+pub struct Withdraw {
+    pub user: UserId,
+}
+
+/// Sent by the HTTP layer for the owner: delete the film. The actor
+/// publishes `deleted`, frees the holder and stops.
+#[derive(Message)]
+#[rtype(result = "Result<(), ActorError>")]
+pub struct Delete;
+
+/// Sent by the HTTP layer after the owner renamed the film.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Retitle {
+    pub title: String,
+}
+
+type Reply<T> = AtomicResponse<FilmActor, Result<T, ActorError>>;
+
+impl FilmActor {
+    /// The actor of film `id`, currently held by `holder`.
+    pub fn new(id: FilmId, title: String, holder: Option<Holder>, directory: Directory) -> Self {
+        FilmActor { id, title, holder, directory }
+    }
+
+    fn publish(&self, status: FilmStatus) {
+        self.directory.broadcaster().do_send(Publish { film: self.id, status });
+    }
+
+    fn held_by(&self, user: UserId) -> bool {
+        self.holder.as_ref().is_some_and(|holder| holder.id == user)
+    }
+
+    /// Forgets the holder and publishes `inactive`.
+    fn free(&mut self) {
+        self.holder = None;
+        self.publish(FilmStatus::Inactive);
+    }
+
+    /// Frees the film if `user` holds it, and tells the user's actor, which
+    /// did not ask for it.
+    fn free_if_held_by(&mut self, user: UserId) {
+        if self.held_by(user) {
+            self.free();
+            if let Some(reviewer) = self.directory.reviewer(user) {
+                reviewer.do_send(FilmReleased { film: self.id });
+            }
+        }
+    }
+
+    /// Runs `work` on the blocking pool while holding the mailbox, then
+    /// `then` on the actor with its result.
+    fn with_db<T, R, W, F>(&self, work: W, then: F) -> Reply<R>
+    where
+        T: Send + 'static,
+        R: 'static,
+        W: FnOnce(&mut rusqlite::Connection) -> Result<T, DbError> + Send + 'static,
+        F: FnOnce(T, &mut Self, &mut Context<Self>) -> Result<R, ActorError> + 'static,
+    {
+        let pool = self.directory.pool().clone();
+        let work = async move { db::run(&pool, work).await };
+        AtomicResponse::new(Box::pin(work.into_actor(self).map(|result, act, ctx| {
+            then(result?, act, ctx)
+        })))
+    }
+}
+
+impl Actor for FilmActor {
+    type Context = Context<Self>;
+
+    fn started(&mut self, _ctx: &mut Self::Context) {
+        self.publish(FilmStatus::of(self.holder.as_ref()));
+    }
+}
+
+impl Handler<Acquire> for FilmActor {
+    type Result = Reply<Grant>;
+
+    #[instrument(name = "acquire", skip_all, fields(film_id = self.id, user_id = msg.user.id))]
+    fn handle(&mut self, msg: Acquire, _ctx: &mut Self::Context) -> Self::Result {
+        if let Some(holder) = &self.holder {
+            let answer = if holder.id == msg.user.id {
+                debug!("already the user's active film");
+                Ok(Grant { title: self.title.clone(), previous: None })
+            } else {
+                debug!(holder_id = holder.id, "refused: film taken");
+                Err(Refusal::FilmTaken(holder.clone()).into())
+            };
+            return AtomicResponse::new(Box::pin(fut::ready(answer)));
+        }
+
+        let (film, user) = (self.id, msg.user.id);
+        self.with_db(
+            move |conn| db::selection::activate(conn, film, user),
+            move |activated, act, _| match activated {
+                Ok(previous) => {
+                    debug!(?previous, "granted");
+                    act.holder = Some(msg.user.clone());
+                    act.publish(FilmStatus::Active(msg.user));
+                    Ok(Grant { title: act.title.clone(), previous })
+                }
+                Err(refusal) => {
+                    debug!(%refusal, "refused");
+                    Err(refusal.into())
+                }
+            },
+        )
+    }
+}
+
+impl Handler<Release> for FilmActor {
+    type Result = Reply<()>;
+
+    #[instrument(name = "release", skip_all, fields(film_id = self.id, user_id = msg.user))]
+    fn handle(&mut self, msg: Release, _ctx: &mut Self::Context) -> Self::Result {
+        if !self.held_by(msg.user) {
+            return AtomicResponse::new(Box::pin(fut::ready(Ok(()))));
+        }
+        let (film, user) = (self.id, msg.user);
+        self.with_db(
+            move |conn| db::selection::deactivate(conn, film, user),
+            |(), act, _| {
+                debug!("released");
+                act.free();
+                Ok(())
+            },
+        )
+    }
+}
+
+impl Handler<Vacated> for FilmActor {
+    type Result = ();
+
+    fn handle(&mut self, msg: Vacated, _ctx: &mut Self::Context) {
+        if self.held_by(msg.user) {
+            debug!(film_id = self.id, user_id = msg.user, "vacated for another film");
+            self.free();
+        }
+    }
+}
+
+impl Handler<CompleteReview> for FilmActor {
+    type Result = Reply<()>;
+
+    #[instrument(name = "complete", skip_all, fields(film_id = self.id, user_id = msg.user))]
+    fn handle(&mut self, msg: CompleteReview, _ctx: &mut Self::Context) -> Self::Result {
+        let (film, user) = (self.id, msg.user);
+        self.with_db(
+            move |conn| db::reviews::complete(conn, film, user, &msg.completion),
+            move |completed, act, _| {
+                completed?;
+                act.free_if_held_by(user);
+                Ok(())
+            },
+        )
+    }
+}
+
+impl Handler<Withdraw> for FilmActor {
+    type Result = Reply<()>;
+
+    #[instrument(name = "withdraw", skip_all, fields(film_id = self.id, user_id = msg.user))]
+    fn handle(&mut self, msg: Withdraw, _ctx: &mut Self::Context) -> Self::Result {
+        let (film, user) = (self.id, msg.user);
+        self.with_db(
+            move |conn| db::reviews::withdraw(conn, film, user),
+            move |withdrawn, act, _| {
+                withdrawn?;
+                act.free_if_held_by(user);
+                Ok(())
+            },
+        )
+    }
+}
+
+impl Handler<Delete> for FilmActor {
+    type Result = Reply<()>;
+
+    #[instrument(name = "delete", skip_all, fields(film_id = self.id))]
+    fn handle(&mut self, _msg: Delete, _ctx: &mut Self::Context) -> Self::Result {
+        let film = self.id;
+        self.with_db(
+            move |conn| db::films::delete(conn, film),
+            |(), act, ctx| {
+                if let Some(holder) = act.holder.take() {
+                    if let Some(reviewer) = act.directory.reviewer(holder.id) {
+                        reviewer.do_send(FilmReleased { film: act.id });
+                    }
+                }
+                act.publish(FilmStatus::Deleted);
+                act.directory.forget_film(act.id);
+                ctx.stop();
+                debug!("deleted");
+                Ok(())
+            },
+        )
+    }
+}
+
+impl Handler<Retitle> for FilmActor {
+    type Result = ();
+
+    fn handle(&mut self, msg: Retitle, _ctx: &mut Self::Context) {
+        self.title = msg.title;
+        if let Some(holder) = &self.holder {
+            if let Some(reviewer) = self.directory.reviewer(holder.id) {
+                reviewer.do_send(FilmRetitled { film: self.id, title: self.title.clone() });
+            }
+        }
+    }
+}

@@ -1,0 +1,117 @@
+//! The `films` table.
+
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use super::DbError;
+use crate::domain::{Film, FilmData, FilmId, Holder, UserId};
+
+/// Which films a paged listing covers.
+#[derive(Debug, Clone, Copy)]
+pub enum Scope {
+    /// The private films of one owner.
+    PrivateOf(UserId),
+    /// Every public film.
+    Public,
+    /// The public films one user is invited to review.
+    InvitedFor(UserId),
+}
+
+/// A public film as its actor starts: title and current holder.
+#[derive(Debug, Clone)]
+pub struct PublicFilm {
+    pub id: FilmId,
+    pub title: String,
+    pub holder: Option<Holder>,
+}
+
+const COLUMNS: &str = "f.id, f.title, f.owner, f.private, f.watchDate, f.rating, f.favorite";
+
+fn film(row: &Row) -> rusqlite::Result<Film> {
+    Ok(Film {
+        id: row.get(0)?,
+        owner: row.get(2)?,
+        data: FilmData {
+            title: row.get(1)?,
+            private: row.get(3)?,
+            watch_date: row.get(4)?,
+            rating: row.get(5)?,
+            favorite: row.get(6)?,
+        },
+    })
+}
+
+/// One film, private or public.
+pub fn get(conn: &Connection, id: FilmId) -> Result<Option<Film>, DbError> {
+    let sql = format!("SELECT {COLUMNS} FROM films f WHERE f.id = ?1");
+    Ok(conn.query_row(&sql, [id], film).optional()?)
+}
+
+/// One page of the films in `scope`, by id, and how many there are in all.
+pub fn page(
+    conn: &Connection,
+    scope: Scope,
+    offset: u64,
+    limit: u32,
+) -> Result<(Vec<Film>, u64), DbError> {
+    let (from, key) = match scope {
+        Scope::PrivateOf(owner) => ("films f WHERE f.private = 1 AND f.owner = ?1", owner),
+        Scope::Public => ("films f WHERE f.private = 0 AND ?1 = ?1", 0),
+        Scope::InvitedFor(user) => (
+            "films f JOIN reviews r ON r.filmId = f.id \
+             WHERE f.private = 0 AND r.reviewerId = ?1",
+            user,
+        ),
+    };
+    let total: i64 = conn.query_row(&format!("SELECT count(*) FROM {from}"), [key], |r| r.get(0))?;
+    let sql = format!("SELECT {COLUMNS} FROM {from} ORDER BY f.id LIMIT ?2 OFFSET ?3");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let films = stmt
+        .query_map(params![key, limit, super::sql_int(offset)], film)?
+        .collect::<Result<_, _>>()?;
+    Ok((films, total.unsigned_abs()))
+}
+
+/// Stores a new film of `owner` and returns it with its id.
+pub fn insert(conn: &Connection, owner: UserId, data: &FilmData) -> Result<Film, DbError> {
+    conn.execute(
+        "INSERT INTO films (title, owner, private, watchDate, rating, favorite) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![data.title, owner, data.private, data.watch_date, data.rating, data.favorite],
+    )?;
+    Ok(Film { id: conn.last_insert_rowid(), owner, data: data.clone() })
+}
+
+/// Replaces the owner-chosen fields of a film (its visibility stays).
+pub fn update(conn: &Connection, id: FilmId, data: &FilmData) -> Result<(), DbError> {
+    conn.execute(
+        "UPDATE films SET title = ?2, watchDate = ?3, rating = ?4, favorite = ?5 WHERE id = ?1",
+        params![id, data.title, data.watch_date, data.rating, data.favorite],
+    )?;
+    Ok(())
+}
+
+/// Deletes a film and, by cascade, its reviews.
+pub fn delete(conn: &Connection, id: FilmId) -> Result<(), DbError> {
+    conn.execute("DELETE FROM films WHERE id = ?1", [id])?;
+    Ok(())
+}
+
+/// Every public film with the user who has it active, if any.
+pub fn public_with_holders(conn: &Connection) -> Result<Vec<PublicFilm>, DbError> {
+    let mut stmt = conn.prepare(
+        "SELECT f.id, f.title, u.id, u.name FROM films f \
+         LEFT JOIN reviews r ON r.filmId = f.id AND r.active = 1 \
+         LEFT JOIN users u ON u.id = r.reviewerId \
+         WHERE f.private = 0 ORDER BY f.id",
+    )?;
+    let films = stmt
+        .query_map([], |row| {
+            let holder = match row.get::<_, Option<UserId>>(2)? {
+                Some(id) => Some(Holder { id, name: row.get(3)? }),
+                None => None,
+            };
+            Ok(PublicFilm { id: row.get(0)?, title: row.get(1)?, holder })
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(films)
+}

@@ -1,0 +1,150 @@
+//! The HTTP side: REST under `/api`, the OpenAPI document and `/docs`, the
+//! online-users WebSocket at `/ws`, `/config.json` and the web client.
+//!
+//! Handlers validate, then either read or write plain data through the
+//! blocking pool or send a message to an actor; they hold no lock on any
+//! data themselves.
+
+pub mod auth;
+pub mod error;
+mod films;
+pub mod model;
+mod openapi;
+mod reviews;
+mod users;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use actix::Addr;
+use actix_web::dev::{ServiceRequest, ServiceResponse, fn_service};
+use actix_web::{HttpResponse, ResponseError, web};
+use serde_json::json;
+
+use crate::actors::Directory;
+use crate::db::Pool;
+use crate::ws::{self, OnlineUsers};
+
+pub use openapi::ApiDoc;
+
+/// What every handler may use. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: Pool,
+    pub directory: Directory,
+    pub hub: Addr<OnlineUsers>,
+    pub page_size: u32,
+    pub session_ttl: Duration,
+    /// Broker address for browsers, handed out by `/config.json`.
+    pub mqtt_ws_url: String,
+    pub static_dir: PathBuf,
+    pub max_body_bytes: usize,
+}
+
+/// Registers every route of the service.
+pub fn routes(cfg: &mut web::ServiceConfig, state: &AppState) {
+    cfg.app_data(web::Data::new(state.clone()))
+        .app_data(web::Data::new(state.hub.clone()))
+        .app_data(
+            web::JsonConfig::default()
+                .limit(state.max_body_bytes)
+                .error_handler(error::json_rejection),
+        )
+        .app_data(web::PathConfig::default().error_handler(error::path_rejection))
+        .app_data(web::QueryConfig::default().error_handler(error::query_rejection))
+        .service(web::scope("/api").configure(api).default_service(web::to(error::no_route)))
+        .route("/ws", web::get().to(ws::session::connect))
+        .route("/config.json", web::get().to(client_config))
+        .configure(|cfg| openapi::docs(cfg));
+    web_client(cfg, &state.static_dir);
+}
+
+fn api(cfg: &mut web::ServiceConfig) {
+    use actix_web::web::{get, post, resource};
+
+    cfg.route("", get().to(root))
+        .service(resource("/users/authenticator").post(auth::login).delete(auth::logout))
+        .route("/users", get().to(users::list))
+        .route("/users/{id}", get().to(users::get))
+        .service(
+            resource("/users/{id}/selection")
+                .get(users::selection)
+                .put(users::select)
+                .delete(users::unselect),
+        )
+        .route("/films", post().to(films::create))
+        .route("/films/private", get().to(films::private_films))
+        .service(
+            resource("/films/private/{id}")
+                .get(films::private_film)
+                .put(films::update_private)
+                .delete(films::delete_private),
+        )
+        .route("/films/public", get().to(films::public_films))
+        .route("/films/public/invited", get().to(films::invited_films))
+        .route("/films/public/assignments", post().to(reviews::assign))
+        .service(
+            resource("/films/public/{id}")
+                .get(films::public_film)
+                .put(films::update_public)
+                .delete(films::delete_public),
+        )
+        .service(resource("/films/public/{id}/reviews").get(reviews::list).post(reviews::invite))
+        .service(
+            resource("/films/public/{id}/reviews/{uid}")
+                .get(reviews::get)
+                .put(reviews::complete)
+                .delete(reviews::withdraw),
+        )
+        .route("/openapi.json", get().to(openapi::document));
+}
+
+/// `GET /api`: the entry points of the API.
+async fn root() -> HttpResponse {
+    HttpResponse::Ok().json(json!({
+        "films": "/api/films",
+        "privateFilms": "/api/films/private",
+        "publicFilms": "/api/films/public",
+        "invitedPublicFilms": "/api/films/public/invited",
+        "reviewAssignments": "/api/films/public/assignments",
+        "users": "/api/users",
+        "usersAuthenticator": "/api/users/authenticator",
+        "openapi": "/api/openapi.json",
+    }))
+}
+
+/// `GET /config.json`: run-time settings of the web client.
+async fn client_config(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok().json(json!({
+        "apiBase": "/api",
+        "mqttUrl": state.mqtt_ws_url,
+        "wsUrl": "/ws",
+    }))
+}
+
+/// Serves the built web client, with `index.html` for client routes.
+fn web_client(cfg: &mut web::ServiceConfig, dir: &std::path::Path) {
+    let index = dir.join("index.html");
+    if !index.is_file() {
+        cfg.default_service(web::to(|| async {
+            Err::<HttpResponse, _>(error::ApiError::NotFound(
+                "the web client is not built (run npm run build in client/)",
+            ))
+        }));
+        return;
+    }
+    let files = actix_files::Files::new("/", dir).index_file("index.html").default_handler(
+        fn_service(move |req: ServiceRequest| {
+            let index = index.clone();
+            async move {
+                let (req, _) = req.into_parts();
+                let response = match actix_files::NamedFile::open_async(&index).await {
+                    Ok(file) => file.into_response(&req),
+                    Err(error) => error::ApiError::Internal(error.into()).error_response(),
+                };
+                Ok(ServiceResponse::new(req, response))
+            }
+        }),
+    );
+    cfg.service(files);
+}
