@@ -3,14 +3,18 @@
 //! Every handler that touches the database holds the mailbox until the
 //! work is done ([`AtomicResponse`]), so the film's messages take effect one
 //! at a time, in arrival order, and its MQTT statuses leave in that order.
-//! A request for a film held by someone else is answered from memory.
+//! Every refusal is answered from memory: the actor knows the film's
+//! holder and its invitations. Only a grant touches the database, and the
+//! transaction there checks the invitation again.
+
+use std::collections::HashMap;
 
 use actix::prelude::*;
 use tracing::{debug, instrument};
 
 use super::reviewer::{FilmReleased, FilmRetitled};
 use super::{ActorError, Directory};
-use crate::db::{self, DbError};
+use crate::db::{self, DbError, films::PublicFilm};
 use crate::domain::{Completion, FilmId, FilmStatus, Holder, Refusal, UserId};
 use crate::mqtt::Publish;
 
@@ -19,6 +23,10 @@ pub struct FilmActor {
     id: FilmId,
     title: String,
     holder: Option<Holder>,
+    /// Invited reviewers, each with whether their review is completed. It
+    /// may briefly list an invitation that a concurrent request removed;
+    /// the grant's transaction then refuses and the entry is corrected.
+    reviewers: HashMap<UserId, bool>,
     directory: Directory,
 }
 
@@ -33,8 +41,8 @@ pub struct Grant {
 }
 
 /// Sent by a [`super::ReviewerActor`]: make this film the user's active film.
-/// Refused with `FilmTaken` from memory when someone else holds it, or
-/// `NotInvited` / `ReviewCompleted` from the database.
+/// Refused, in this order, with `NotInvited`, `ReviewCompleted` or
+/// `FilmTaken`.
 #[derive(Message)]
 #[rtype(result = "Result<Grant, ActorError>")]
 pub struct Acquire {
@@ -81,6 +89,13 @@ pub struct Withdraw {
 #[rtype(result = "Result<(), ActorError>")]
 pub struct Delete;
 
+/// Sent by the HTTP layer after it stored new invitations of this film.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Invited {
+    pub users: Vec<UserId>,
+}
+
 /// Sent by the HTTP layer after the owner renamed the film.
 #[derive(Message)]
 #[rtype(result = "()")]
@@ -91,9 +106,23 @@ pub struct Retitle {
 type Reply<T> = AtomicResponse<FilmActor, Result<T, ActorError>>;
 
 impl FilmActor {
-    /// The actor of film `id`, currently held by `holder`.
-    pub fn new(id: FilmId, title: String, holder: Option<Holder>, directory: Directory) -> Self {
-        FilmActor { id, title, holder, directory }
+    /// The actor of a public film as stored.
+    pub fn new(film: PublicFilm, directory: Directory) -> Self {
+        let PublicFilm { id, title, holder, reviewers } = film;
+        FilmActor { id, title, holder, reviewers, directory }
+    }
+
+    /// The refusal the film's state gives `user`, if any; `None` means the
+    /// user holds the film already or may try to take it.
+    fn refusal_for(&self, user: UserId) -> Option<Refusal> {
+        match self.reviewers.get(&user) {
+            None => Some(Refusal::NotInvited),
+            Some(true) => Some(Refusal::ReviewCompleted),
+            Some(false) => match &self.holder {
+                Some(holder) if holder.id != user => Some(Refusal::FilmTaken(holder.clone())),
+                _ => None,
+            },
+        }
     }
 
     fn publish(&self, status: FilmStatus) {
@@ -151,15 +180,14 @@ impl Handler<Acquire> for FilmActor {
 
     #[instrument(name = "acquire", skip_all, fields(film_id = self.id, user_id = msg.user.id))]
     fn handle(&mut self, msg: Acquire, _ctx: &mut Self::Context) -> Self::Result {
-        if let Some(holder) = &self.holder {
-            let answer = if holder.id == msg.user.id {
-                debug!("already the user's active film");
-                Ok(Grant { title: self.title.clone(), previous: None })
-            } else {
-                debug!(holder_id = holder.id, "refused: film taken");
-                Err(Refusal::FilmTaken(holder.clone()).into())
-            };
-            return AtomicResponse::new(Box::pin(fut::ready(answer)));
+        if let Some(refusal) = self.refusal_for(msg.user.id) {
+            debug!(%refusal, "refused from memory");
+            return AtomicResponse::new(Box::pin(fut::ready(Err(refusal.into()))));
+        }
+        if self.held_by(msg.user.id) {
+            debug!("already the user's active film");
+            let grant = Grant { title: self.title.clone(), previous: None };
+            return AtomicResponse::new(Box::pin(fut::ready(Ok(grant))));
         }
 
         let (film, user) = (self.id, msg.user.id);
@@ -173,7 +201,11 @@ impl Handler<Acquire> for FilmActor {
                     Ok(Grant { title: act.title.clone(), previous })
                 }
                 Err(refusal) => {
-                    debug!(%refusal, "refused");
+                    debug!(%refusal, "refused by the database; correcting memory");
+                    match refusal {
+                        Refusal::ReviewCompleted => act.reviewers.insert(user, true),
+                        _ => act.reviewers.remove(&user),
+                    };
                     Err(refusal.into())
                 }
             },
@@ -222,6 +254,7 @@ impl Handler<CompleteReview> for FilmActor {
             move |conn| db::reviews::complete(conn, film, user, &msg.completion),
             move |completed, act, _| {
                 completed?;
+                act.reviewers.insert(user, true);
                 act.free_if_held_by(user);
                 Ok(())
             },
@@ -239,6 +272,7 @@ impl Handler<Withdraw> for FilmActor {
             move |conn| db::reviews::withdraw(conn, film, user),
             move |withdrawn, act, _| {
                 withdrawn?;
+                act.reviewers.remove(&user);
                 act.free_if_held_by(user);
                 Ok(())
             },
@@ -267,6 +301,16 @@ impl Handler<Delete> for FilmActor {
                 Ok(())
             },
         )
+    }
+}
+
+impl Handler<Invited> for FilmActor {
+    type Result = ();
+
+    fn handle(&mut self, msg: Invited, _ctx: &mut Self::Context) {
+        for user in msg.users {
+            self.reviewers.entry(user).or_insert(false);
+        }
     }
 }
 

@@ -23,7 +23,7 @@ use actix::{Actor, Addr, ArbiterHandle, MailboxError};
 pub use film::FilmActor;
 pub use reviewer::ReviewerActor;
 
-use crate::db::{self, DbError, Pool};
+use crate::db::{self, DbError, Pool, films::PublicFilm};
 use crate::domain::{FilmId, Holder, Refusal, UserId};
 use crate::mqtt::StatusBroadcaster;
 use crate::ws::OnlineUsers;
@@ -71,7 +71,7 @@ impl Directory {
     ) -> Result<Self, DbError> {
         let (films, users, active) = db::run(&pool, |conn| {
             Ok((
-                db::films::public_with_holders(conn)?,
+                db::films::public_films(conn)?,
                 db::users::all(conn)?,
                 db::selection::active_films(conn)?,
             ))
@@ -96,14 +96,19 @@ impl Directory {
             directory.add_reviewer(me, film);
         }
         for film in films {
-            directory.open_film(film.id, film.title, film.holder);
+            directory.start_film(film);
         }
         Ok(directory)
     }
 
-    /// Starts the actor of a public film, which announces its status.
-    pub fn open_film(&self, id: FilmId, title: String, holder: Option<Holder>) {
-        let actor = FilmActor::new(id, title, holder, self.clone());
+    /// Starts the actor of a new public film, which announces its status.
+    pub fn open_film(&self, id: FilmId, title: String) {
+        self.start_film(PublicFilm { id, title, holder: None, reviewers: HashMap::new() });
+    }
+
+    fn start_film(&self, film: PublicFilm) {
+        let id = film.id;
+        let actor = FilmActor::new(film, self.clone());
         let addr = FilmActor::start_in_arbiter(&self.inner.arbiter, move |_| actor);
         write(&self.inner.films).insert(id, addr);
     }

@@ -1,5 +1,7 @@
 //! The `films` table.
 
+use std::collections::HashMap;
+
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::DbError;
@@ -16,12 +18,14 @@ pub enum Scope {
     InvitedFor(UserId),
 }
 
-/// A public film as its actor starts: title and current holder.
+/// A public film as its actor starts: title, current holder, and every
+/// invited reviewer with whether their review is completed.
 #[derive(Debug, Clone)]
 pub struct PublicFilm {
     pub id: FilmId,
     pub title: String,
     pub holder: Option<Holder>,
+    pub reviewers: HashMap<UserId, bool>,
 }
 
 const COLUMNS: &str = "f.id, f.title, f.owner, f.private, f.watchDate, f.rating, f.favorite";
@@ -96,8 +100,9 @@ pub fn delete(conn: &Connection, id: FilmId) -> Result<(), DbError> {
     Ok(())
 }
 
-/// Every public film with the user who has it active, if any.
-pub fn public_with_holders(conn: &Connection) -> Result<Vec<PublicFilm>, DbError> {
+/// Every public film with the user who has it active, if any, and its
+/// invitations.
+pub fn public_films(conn: &Connection) -> Result<Vec<PublicFilm>, DbError> {
     let mut stmt = conn.prepare(
         "SELECT f.id, f.title, u.id, u.name FROM films f \
          LEFT JOIN reviews r ON r.filmId = f.id AND r.active = 1 \
@@ -110,8 +115,20 @@ pub fn public_with_holders(conn: &Connection) -> Result<Vec<PublicFilm>, DbError
                 Some(id) => Some(Holder { id, name: row.get(3)? }),
                 None => None,
             };
-            Ok(PublicFilm { id: row.get(0)?, title: row.get(1)?, holder })
+            Ok(PublicFilm { id: row.get(0)?, title: row.get(1)?, holder, reviewers: HashMap::new() })
         })?
-        .collect::<Result<_, _>>()?;
+        .collect::<Result<Vec<_>, _>>()?;
+
+    let mut by_id: HashMap<FilmId, PublicFilm> = films.into_iter().map(|f| (f.id, f)).collect();
+    let mut stmt = conn.prepare("SELECT filmId, reviewerId, completed FROM reviews")?;
+    let invitations = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    for invitation in invitations {
+        let (film, user, completed): (FilmId, UserId, bool) = invitation?;
+        if let Some(film) = by_id.get_mut(&film) {
+            film.reviewers.insert(user, completed);
+        }
+    }
+    let mut films: Vec<PublicFilm> = by_id.into_values().collect();
+    films.sort_by_key(|film| film.id);
     Ok(films)
 }

@@ -75,7 +75,7 @@ pub async fn create(
     let owner = user.id;
     let film = db::run(&state.pool, move |conn| db::films::insert(conn, owner, &data)).await?;
     if !film.data.private {
-        state.directory.open_film(film.id, film.data.title.clone(), None);
+        state.directory.open_film(film.id, film.data.title.clone());
     }
     Ok(HttpResponse::Created()
         .insert_header(("Location", film_link(film.id, film.data.private)))

@@ -2,7 +2,7 @@
 //! invitations, their completion and withdrawal.
 //!
 //! Completion and withdrawal may release an active film, so they go through
-//! the film's actor.
+//! the film's actor; new invitations are stored here, then told to it.
 
 use actix::Addr;
 use actix_web::{HttpResponse, web};
@@ -16,7 +16,7 @@ use super::model::{
     ReviewPage, ReviewView, check_id,
 };
 use crate::actors::FilmActor;
-use crate::actors::film::{CompleteReview, Withdraw};
+use crate::actors::film::{CompleteReview, Invited, Withdraw};
 use crate::db;
 use crate::domain::{Film, Refusal};
 
@@ -64,8 +64,12 @@ pub async fn invite(
 ) -> Result<HttpResponse, ApiError> {
     let film = owned(&state, &user, *id).await?;
     let reviewers = invited_users(film.id, &invitations)?;
-    let created = db::run(&state.pool, move |conn| db::reviews::invite(conn, film.id, &reviewers))
+    let stored = reviewers.clone();
+    let created = db::run(&state.pool, move |conn| db::reviews::invite(conn, film.id, &stored))
         .await??;
+    if let Some(actor) = state.directory.film(film.id) {
+        actor.do_send(Invited { users: reviewers });
+    }
     let created: Vec<ReviewView> = created.into_iter().map(ReviewView::from).collect();
     Ok(HttpResponse::Created().json(created))
 }
@@ -186,6 +190,11 @@ pub async fn assign(
 ) -> Result<web::Json<Vec<Assignment>>, ApiError> {
     let owner = user.id;
     let assigned = db::run(&state.pool, move |conn| db::reviews::assign(conn, owner)).await?;
+    for &(film, user) in &assigned {
+        if let Some(actor) = state.directory.film(film) {
+            actor.do_send(Invited { users: vec![user] });
+        }
+    }
     let assigned = assigned
         .into_iter()
         .map(|(film_id, reviewer_id)| Assignment { film_id, reviewer_id })
