@@ -4,8 +4,10 @@
 //! Client errors explain themselves; server errors say nothing more than
 //! "internal error" while their cause is logged.
 
+use actix_web::dev::ServiceResponse;
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
-use actix_web::http::StatusCode;
+use actix_web::http::{StatusCode, header};
+use actix_web::middleware::ErrorHandlerResponse;
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use serde::Serialize;
 use tracing::error;
@@ -168,4 +170,28 @@ pub fn query_rejection(error: QueryPayloadError, _req: &HttpRequest) -> actix_we
 /// The answer for a path no route matches.
 pub async fn no_route() -> Result<HttpResponse, ApiError> {
     Err(ApiError::NotFound("no such resource"))
+}
+
+/// Gives every error answer that does not come from [`ApiError`] (such as
+/// the framework's 405) the contract's JSON body.
+pub fn contract_body<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let is_json = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|value| value.as_bytes().starts_with(b"application/json"));
+    if is_json {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
+    let status = res.status();
+    let reason = status.canonical_reason().unwrap_or("Error");
+    let body = ErrorBody {
+        code: status.as_u16(),
+        error: reason.to_lowercase().replace(' ', "_"),
+        message: format!("{reason}."),
+    };
+    let (req, _) = res.into_parts();
+    let response = HttpResponse::build(status).json(body);
+    Ok(ErrorHandlerResponse::Response(
+        ServiceResponse::new(req, response).map_into_right_body(),
+    ))
 }

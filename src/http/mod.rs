@@ -18,6 +18,7 @@ use std::time::Duration;
 
 use actix::Addr;
 use actix_web::dev::{ServiceRequest, ServiceResponse, fn_service};
+use actix_web::middleware::ErrorHandlers;
 use actix_web::{HttpResponse, ResponseError, web};
 use serde_json::json;
 
@@ -52,7 +53,12 @@ pub fn routes(cfg: &mut web::ServiceConfig, state: &AppState) {
         )
         .app_data(web::PathConfig::default().error_handler(error::path_rejection))
         .app_data(web::QueryConfig::default().error_handler(error::query_rejection))
-        .service(web::scope("/api").configure(api).default_service(web::to(error::no_route)))
+        .service(
+            web::scope("/api")
+                .wrap(ErrorHandlers::new().default_handler(error::contract_body))
+                .configure(api)
+                .default_service(web::to(error::no_route)),
+        )
         .route("/ws", web::get().to(ws::session::connect))
         .route("/config.json", web::get().to(client_config))
         .configure(|cfg| openapi::docs(cfg));

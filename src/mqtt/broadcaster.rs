@@ -88,6 +88,8 @@ pub struct StatusBroadcaster {
     latest: BTreeMap<FilmId, FilmStatus>,
     unsent: BTreeSet<FilmId>,
     connected: bool,
+    /// Whether the current outage was already logged at warn level.
+    outage_reported: bool,
     retry_scheduled: bool,
 }
 
@@ -112,6 +114,7 @@ impl StatusBroadcaster {
             latest: BTreeMap::new(),
             unsent: BTreeSet::new(),
             connected: false,
+            outage_reported: false,
             retry_scheduled: false,
         }
     }
@@ -192,6 +195,7 @@ impl Handler<BrokerUp> for StatusBroadcaster {
         info!(host = %self.address.host, port = self.address.port, films = self.latest.len(),
             "broker connected; publishing every film's status");
         self.connected = true;
+        self.outage_reported = false;
         let online = self.client.try_publish(SERVICE_STATUS_TOPIC, QoS::AtLeastOnce, true, "online");
         if let Err(error) = online {
             warn!(%error, "could not queue the online status");
@@ -207,10 +211,14 @@ impl Handler<BrokerDown> for StatusBroadcaster {
     fn handle(&mut self, msg: BrokerDown, _ctx: &mut Self::Context) {
         if self.connected {
             warn!(error = %msg.0, "broker connection lost; reconnecting");
+        } else if !self.outage_reported {
+            warn!(host = %self.address.host, port = self.address.port, error = %msg.0,
+                "broker unreachable; serving anyway and retrying");
         } else {
-            debug!(error = %msg.0, "broker unreachable; retrying");
+            debug!(error = %msg.0, "broker still unreachable");
         }
         self.connected = false;
+        self.outage_reported = true;
     }
 }
 

@@ -139,7 +139,9 @@ pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Command, String>
     Ok(Command::Run(RunOptions {
         shape,
         target: target(&flags)?,
-        scenarios: flags.scenarios.unwrap_or_else(|| Scenario::MEASURED.to_vec()),
+        scenarios: flags
+            .scenarios
+            .unwrap_or_else(|| Scenario::MEASURED.to_vec()),
         duration: seconds("--duration", flags.duration.unwrap_or(10.0))?,
         warmup: Duration::from_secs_f64(flags.warmup.unwrap_or(2.0).max(0.0)),
         threads: positive("--threads", flags.threads.unwrap_or(1))?,
@@ -172,7 +174,12 @@ fn read_flags<I: IntoIterator<Item = String>>(args: I) -> Result<Flags, String> 
             Some((name, value)) if name.starts_with("--") => (name.to_owned(), Some(value.into())),
             _ => (arg.clone(), None),
         };
-        let mut value = || inline.clone().or_else(|| args.next()).ok_or(format!("{name} needs a value"));
+        let mut value = || {
+            inline
+                .clone()
+                .or_else(|| args.next())
+                .ok_or(format!("{name} needs a value"))
+        };
         match name.as_str() {
             "prepare" => flags.prepare = true,
             "-h" | "--help" => flags.help = true,
@@ -198,11 +205,16 @@ fn read_flags<I: IntoIterator<Item = String>>(args: I) -> Result<Flags, String> 
 }
 
 fn number<T: std::str::FromStr>(name: &str, text: &str) -> Result<T, String> {
-    text.parse().map_err(|_| format!("{name}: {text:?} is not a valid number"))
+    text.parse()
+        .map_err(|_| format!("{name}: {text:?} is not a valid number"))
 }
 
 fn positive(name: &str, value: usize) -> Result<usize, String> {
-    if value == 0 { Err(format!("{name} must be at least 1")) } else { Ok(value) }
+    if value == 0 {
+        Err(format!("{name} must be at least 1"))
+    } else {
+        Ok(value)
+    }
 }
 
 fn seconds(name: &str, value: f64) -> Result<Duration, String> {
@@ -215,7 +227,11 @@ fn seconds(name: &str, value: f64) -> Result<Duration, String> {
 
 fn scenarios(list: &str) -> Result<Vec<Scenario>, String> {
     let mut chosen = Vec::new();
-    for name in list.split(',').map(str::trim).filter(|name| !name.is_empty()) {
+    for name in list
+        .split(',')
+        .map(str::trim)
+        .filter(|name| !name.is_empty())
+    {
         let scenario = Scenario::MEASURED
             .into_iter()
             .find(|scenario| scenario.name() == name)
@@ -240,7 +256,9 @@ mod tests {
 
     #[test]
     fn defaults_spawn_the_service_and_run_every_scenario() {
-        let Command::Run(run) = parse(args("")).unwrap() else { panic!("not a run") };
+        let Command::Run(run) = parse(args("")).unwrap() else {
+            panic!("not a run")
+        };
 
         assert_eq!(run.shape.users, 64);
         assert_eq!(run.scenarios, Scenario::MEASURED.to_vec());
@@ -250,10 +268,14 @@ mod tests {
     #[test]
     fn an_existing_service_needs_url_db_and_mqtt_together() {
         let partial = parse(args("--url http://127.0.0.1:3001"));
-        let full = parse(args("--url=http://h:1/ --db x.db --mqtt mqtt://h:2 --scenarios hot"));
+        let full = parse(args(
+            "--url=http://h:1/ --db x.db --mqtt mqtt://h:2 --scenarios hot",
+        ));
 
         assert!(partial.is_err());
-        let Ok(Command::Run(run)) = full else { panic!("not a run") };
+        let Ok(Command::Run(run)) = full else {
+            panic!("not a run")
+        };
         assert!(matches!(run.target, Target::Existing { ref url, .. } if url == "http://h:1"));
         assert_eq!(run.scenarios, vec![Scenario::Hot]);
     }

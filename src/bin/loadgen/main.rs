@@ -1,0 +1,290 @@
+//! `loadgen`: drives film-manager's real HTTP API with many concurrent
+//! users, reports throughput and latency against a ceiling measured in the
+//! same run, then verifies the selection rules and the MQTT statuses.
+//!
+//! - [`options`]: the command line.
+//! - [`prepare`]: the load users and films, written before the service
+//!   starts; finding them again in a prepared file.
+//! - [`stack`]: the all-in-one mode's Mosquitto and service processes.
+//! - [`client`]: log-in and timed requests over awc.
+//! - [`scenario`]: the closed-loop clients of the ceiling, hot, spread and
+//!   mixed scenarios, on one or more client threads.
+//! - [`stats`]: latencies and status counts.
+//! - [`probe`]: CPU and memory figures from `/proc`.
+//! - [`verify`]: the checks after the load.
+//! - [`report`]: targets, tables and JSON.
+//!
+//! BENCHMARKS.md describes the method and the figures of this machine.
+//! Progress goes to stderr, the report to stdout.
+
+mod client;
+mod options;
+mod prepare;
+mod probe;
+mod report;
+mod scenario;
+mod stack;
+mod stats;
+mod verify;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use actix_web::rt::System;
+use anyhow::{Context, ensure};
+use futures_util::future::join_all;
+
+use crate::client::{Http, Session};
+use crate::options::{Command, RunOptions, Target};
+use crate::prepare::Workload;
+use crate::scenario::{Plan, Scenario, ScenarioRun};
+use crate::stack::{ServiceSpec, Stack};
+use crate::verify::Findings;
+
+/// Extra session lifetime of a spawned service beyond the planned run.
+const SESSION_MARGIN: Duration = Duration::from_secs(3600);
+
+fn main() -> ExitCode {
+    match options::parse(std::env::args().skip(1)) {
+        Ok(Command::Help) => {
+            print!("{}", options::USAGE);
+            ExitCode::SUCCESS
+        }
+        Ok(Command::Prepare { db, shape }) => match prepare::create(&db, shape) {
+            Ok(()) => {
+                eprintln!(
+                    "loadgen: prepared {} ({} users, {} films)",
+                    db.display(),
+                    shape.users,
+                    shape.films
+                );
+                ExitCode::SUCCESS
+            }
+            Err(error) => setup_failed(&error),
+        },
+        Ok(Command::Run(options)) => match measure(&options) {
+            Ok(report) => {
+                if options.json {
+                    println!(
+                        "{}",
+                        serde_json::to_string_pretty(&report).unwrap_or_default()
+                    );
+                } else {
+                    print!("{}", report::table(&report));
+                }
+                if report.failures.is_empty() {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::FAILURE
+                }
+            }
+            Err(error) => setup_failed(&error),
+        },
+        Err(usage) => {
+            eprintln!("loadgen: {usage}\n\n{}", options::USAGE);
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn setup_failed(error: &anyhow::Error) -> ExitCode {
+    eprintln!("loadgen: {error:#}");
+    ExitCode::from(2)
+}
+
+/// Where the service under load is.
+struct Service {
+    url: String,
+    db: PathBuf,
+    mqtt: String,
+    pid: Option<u32>,
+    description: String,
+    /// Keeps spawned processes alive until the checks are done.
+    _stack: Option<Stack>,
+}
+
+fn measure(options: &RunOptions) -> anyhow::Result<report::Report> {
+    let service = service(options)?;
+    let workload = prepare::discover(&service.db, options.shape)?;
+    let system = System::new();
+    let http = Http::new(&service.url, options.shape.users);
+    let sessions = system.block_on(login_all(&http, &workload))?;
+    let plan = system.block_on(plan(&http, &sessions, &workload, &service))?;
+
+    if !options.warmup.is_zero() {
+        progress(&format!(
+            "warm-up: {:.0} s of ceiling traffic",
+            options.warmup.as_secs_f64()
+        ));
+        scenario::run(
+            Scenario::Ceiling,
+            &plan,
+            &sessions,
+            options.threads,
+            options.warmup,
+        );
+    }
+    let mut runs = Vec::new();
+    for scenario in std::iter::once(Scenario::Ceiling).chain(options.scenarios.iter().copied()) {
+        system.block_on(release_all(&http, &sessions))?;
+        progress(&format!(
+            "{}: {:.0} s, {} users",
+            scenario.name(),
+            options.duration.as_secs_f64(),
+            sessions.len()
+        ));
+        runs.push(scenario::run(
+            scenario,
+            &plan,
+            &sessions,
+            options.threads,
+            options.duration,
+        ));
+    }
+
+    progress("verifying");
+    let findings = system.block_on(check(&http, &sessions, &service, &runs))?;
+    Ok(report::build(options, service.description, &runs, findings))
+}
+
+fn progress(message: &str) {
+    eprintln!("loadgen: {message}");
+}
+
+/// Starts the service (all-in-one mode) or describes the existing one.
+fn service(options: &RunOptions) -> anyhow::Result<Service> {
+    match &options.target {
+        Target::Existing { url, db, mqtt, pid } => Ok(Service {
+            url: url.clone(),
+            db: db.clone(),
+            mqtt: mqtt.clone(),
+            pid: *pid,
+            description: format!("existing service at {url}"),
+            _stack: None,
+        }),
+        Target::Spawn {
+            service_bin,
+            log_filter,
+            keep_dir,
+        } => {
+            let binary = match service_bin {
+                Some(path) => path.clone(),
+                None => std::env::current_exe()
+                    .context("locating this executable")?
+                    .with_file_name("film-manager"),
+            };
+            let runs = 1 + options.scenarios.len() as u32;
+            let session = options.warmup + options.duration * runs + SESSION_MARGIN;
+            let spec = ServiceSpec {
+                binary: binary.clone(),
+                log_filter: log_filter.clone(),
+                session,
+            };
+            progress("preparing the database, starting mosquitto and the service");
+            let stack = Stack::start(options.shape, &spec, *keep_dir)?;
+            progress(&format!(
+                "service at {}, broker at {}, files in {}",
+                stack.url,
+                stack.mqtt_url,
+                stack.dir().display()
+            ));
+            Ok(Service {
+                url: stack.url.clone(),
+                db: stack.db.clone(),
+                mqtt: stack.mqtt_url.clone(),
+                pid: stack.service_pid(),
+                description: binary.display().to_string(),
+                _stack: Some(stack),
+            })
+        }
+    }
+}
+
+async fn login_all(http: &Http, workload: &Workload) -> anyhow::Result<Vec<Session>> {
+    join_all(workload.users.iter().map(|user| http.login(user)))
+        .await
+        .into_iter()
+        .collect()
+}
+
+/// Learns how many pages the listings have, for the mixed scenario.
+async fn plan(
+    http: &Http,
+    sessions: &[Session],
+    workload: &Workload,
+    service: &Service,
+) -> anyhow::Result<Plan> {
+    let first = sessions.first().context("no users")?;
+    let mut pages = Vec::new();
+    for path in ["/api/films/public", "/api/films/public/invited"] {
+        let (status, page) = http.get_json(first, path).await?;
+        ensure!(status == 200, "GET {path} answered {status}");
+        let total = page
+            .get("totalPages")
+            .and_then(serde_json::Value::as_u64)
+            .unwrap_or(0);
+        ensure!(total > 0, "GET {path} shows no page");
+        pages.push(total);
+    }
+    Ok(Plan {
+        url: service.url.clone(),
+        hot_film: workload.hot_film,
+        spread_films: workload.spread_films.clone(),
+        public_pages: pages[0],
+        invited_pages: pages[1],
+        service_pid: service.pid,
+    })
+}
+
+/// Releases every user's active film, so that each scenario starts with no
+/// load user holding a film. Not measured.
+async fn release_all(http: &Http, sessions: &[Session]) -> anyhow::Result<()> {
+    let releases = sessions.iter().map(|session| {
+        let path = format!("/api/users/{}/selection", session.user_id);
+        async move {
+            (
+                http.call(session, awc::http::Method::DELETE, &path, None)
+                    .await,
+                path,
+            )
+        }
+    });
+    for (answer, path) in join_all(releases).await {
+        ensure!(
+            answer.outcome == client::Outcome::Status(204, None),
+            "DELETE {path} between scenarios: {:?}",
+            answer.outcome
+        );
+    }
+    Ok(())
+}
+
+async fn check(
+    http: &Http,
+    sessions: &[Session],
+    service: &Service,
+    runs: &[ScenarioRun],
+) -> anyhow::Result<Findings> {
+    let mut found = Findings {
+        rule_violations: verify::rule_violations(&service.db)?,
+        ..Findings::default()
+    };
+
+    let expected = verify::expected_statuses(&service.db)?;
+    found.films_checked = expected.len();
+    (found.mqtt_mismatches, found.mqtt_converged_after_s) =
+        verify::mqtt_against(&service.mqtt, &expected).await?;
+
+    let active = verify::active_films(&service.db)?;
+    found.view_mismatches = verify::service_view(http, sessions, &active).await?;
+    found.users_checked = sessions.len();
+
+    for run in runs {
+        found.holds_checked += run.holds.len();
+        found
+            .hold_overlaps
+            .extend(verify::hold_overlaps(run.scenario.name(), &run.holds));
+    }
+    Ok(found)
+}
