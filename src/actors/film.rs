@@ -13,7 +13,7 @@ use actix::prelude::*;
 use tracing::{debug, instrument};
 
 use super::reviewer::{FilmReleased, FilmRetitled};
-use super::{ActorError, Directory};
+use super::{ActorError, Directory, ReviewerActor};
 use crate::db::{self, DbError, films::PublicFilm};
 use crate::domain::{Completion, FilmId, FilmStatus, Holder, Refusal, UserId};
 use crate::mqtt::Publish;
@@ -144,9 +144,18 @@ impl FilmActor {
     fn free_if_held_by(&mut self, user: UserId) {
         if self.held_by(user) {
             self.free();
-            if let Some(reviewer) = self.directory.reviewer(user) {
-                reviewer.do_send(FilmReleased { film: self.id });
-            }
+            self.tell_reviewer(user, FilmReleased { film: self.id });
+        }
+    }
+
+    /// Sends a notification to the actor of `user`, without waiting.
+    fn tell_reviewer<M>(&self, user: UserId, message: M)
+    where
+        M: Message<Result = ()> + Send + 'static,
+        ReviewerActor: Handler<M>,
+    {
+        if let Some(reviewer) = self.directory.reviewer(user) {
+            reviewer.do_send(message);
         }
     }
 
@@ -290,9 +299,7 @@ impl Handler<Delete> for FilmActor {
             move |conn| db::films::delete(conn, film),
             |(), act, ctx| {
                 if let Some(holder) = act.holder.take() {
-                    if let Some(reviewer) = act.directory.reviewer(holder.id) {
-                        reviewer.do_send(FilmReleased { film: act.id });
-                    }
+                    act.tell_reviewer(holder.id, FilmReleased { film: act.id });
                 }
                 act.publish(FilmStatus::Deleted);
                 act.directory.forget_film(act.id);
@@ -320,9 +327,7 @@ impl Handler<Retitle> for FilmActor {
     fn handle(&mut self, msg: Retitle, _ctx: &mut Self::Context) {
         self.title = msg.title;
         if let Some(holder) = &self.holder {
-            if let Some(reviewer) = self.directory.reviewer(holder.id) {
-                reviewer.do_send(FilmRetitled { film: self.id, title: self.title.clone() });
-            }
+            self.tell_reviewer(holder.id, FilmRetitled { film: self.id, title: self.title.clone() });
         }
     }
 }

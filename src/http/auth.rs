@@ -134,6 +134,7 @@ impl FromRequest for CurrentUser {
         (status = 200, description = "Logged in; the session cookie is set", body = LoginView),
         (status = 400, description = "Malformed body", body = super::error::ErrorBody),
         (status = 401, description = "Wrong e-mail or password", body = super::error::ErrorBody),
+        (status = 413, description = "Body too large", body = super::error::ErrorBody),
     )
 )]
 pub async fn login(

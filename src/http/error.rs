@@ -48,6 +48,8 @@ pub enum ApiError {
     NotFound(&'static str),
     #[error("{1}")]
     Conflict(&'static str, String),
+    #[error("this resource does not answer that method")]
+    MethodNotAllowed,
     #[error(transparent)]
     Refused(#[from] Refusal),
     #[error("internal error")]
@@ -68,6 +70,7 @@ impl ApiError {
             ApiError::BadCredentials => "invalid_credentials",
             ApiError::Forbidden(_) => "forbidden",
             ApiError::NotFound(_) => "not_found",
+            ApiError::MethodNotAllowed => "method_not_allowed",
             ApiError::Refused(refusal) => match refusal {
                 Refusal::FilmNotFound => "not_found",
                 Refusal::NotInvited => "not_invited",
@@ -90,6 +93,7 @@ impl ResponseError for ApiError {
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Conflict(..) => StatusCode::CONFLICT,
+            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Refused(refusal) => match refusal {
                 Refusal::FilmNotFound => StatusCode::NOT_FOUND,
                 Refusal::NotInvited => StatusCode::FORBIDDEN,
@@ -165,6 +169,11 @@ pub fn path_rejection(error: PathError, _req: &HttpRequest) -> actix_web::Error 
 /// Turns a malformed query string into a 400.
 pub fn query_rejection(error: QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
     ApiError::bad_request("invalid_query", format!("malformed query: {error}")).into()
+}
+
+/// The answer for a method a resource does not route.
+pub async fn wrong_method() -> Result<HttpResponse, ApiError> {
+    Err(ApiError::MethodNotAllowed)
 }
 
 /// The answer for a path no route matches.

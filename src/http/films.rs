@@ -193,6 +193,7 @@ async fn update(
         (status = 403, description = "Not the owner", body = ErrorBody),
         (status = 404, description = "No such private film", body = ErrorBody),
         (status = 409, description = "Visibility cannot change", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
     ))]
 pub async fn update_private(
     state: web::Data<AppState>,
@@ -214,6 +215,7 @@ pub async fn update_private(
         (status = 403, description = "Not the owner", body = ErrorBody),
         (status = 404, description = "No such public film", body = ErrorBody),
         (status = 409, description = "Visibility cannot change", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
     ))]
 pub async fn update_public(
     state: web::Data<AppState>,

@@ -61,34 +61,33 @@ pub fn routes(cfg: &mut web::ServiceConfig, state: &AppState) {
         )
         .route("/ws", web::get().to(ws::session::connect))
         .route("/config.json", web::get().to(client_config))
-        .configure(|cfg| openapi::docs(cfg));
+        .configure(openapi::docs);
     web_client(cfg, &state.static_dir);
 }
 
 fn api(cfg: &mut web::ServiceConfig) {
-    use actix_web::web::{get, post, resource};
-
-    cfg.route("", get().to(root))
+    cfg.service(resource("").get(root))
+        .service(resource("/openapi.json").get(openapi::document))
         .service(resource("/users/authenticator").post(auth::login).delete(auth::logout))
-        .route("/users", get().to(users::list))
-        .route("/users/{id}", get().to(users::get))
+        .service(resource("/users").get(users::list))
+        .service(resource("/users/{id}").get(users::get))
         .service(
             resource("/users/{id}/selection")
                 .get(users::selection)
                 .put(users::select)
                 .delete(users::unselect),
         )
-        .route("/films", post().to(films::create))
-        .route("/films/private", get().to(films::private_films))
+        .service(resource("/films").post(films::create))
+        .service(resource("/films/private").get(films::private_films))
         .service(
             resource("/films/private/{id}")
                 .get(films::private_film)
                 .put(films::update_private)
                 .delete(films::delete_private),
         )
-        .route("/films/public", get().to(films::public_films))
-        .route("/films/public/invited", get().to(films::invited_films))
-        .route("/films/public/assignments", post().to(reviews::assign))
+        .service(resource("/films/public").get(films::public_films))
+        .service(resource("/films/public/invited").get(films::invited_films))
+        .service(resource("/films/public/assignments").post(reviews::assign))
         .service(
             resource("/films/public/{id}")
                 .get(films::public_film)
@@ -101,8 +100,12 @@ fn api(cfg: &mut web::ServiceConfig) {
                 .get(reviews::get)
                 .put(reviews::complete)
                 .delete(reviews::withdraw),
-        )
-        .route("/openapi.json", get().to(openapi::document));
+        );
+}
+
+/// A resource that answers 405 to the methods it does not route.
+fn resource(path: &str) -> actix_web::Resource {
+    web::resource(path).default_service(web::to(error::wrong_method))
 }
 
 /// `GET /api`: the entry points of the API.

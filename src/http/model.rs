@@ -185,36 +185,38 @@ impl FilmInput {
     }
 }
 
-/// A new active film. Other film fields may come along and are ignored.
+/// A new active film. The other film fields may come along (so that a film
+/// read from the API can be sent back as it is) and are ignored.
 #[derive(Debug, Deserialize, ToSchema)]
 #[allow(dead_code, reason = "film fields other than id are accepted and ignored")]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct SelectionInput {
     /// The film to make active.
+    #[schema(minimum = 1)]
     pub id: i64,
     #[serde(default)]
-    #[schema(ignore)]
+    #[schema(value_type = Value)]
     title: Option<serde_json::Value>,
     #[serde(default)]
-    #[schema(ignore)]
+    #[schema(value_type = Value)]
     owner: Option<serde_json::Value>,
     #[serde(default)]
-    #[schema(ignore)]
+    #[schema(value_type = Value)]
     private: Option<serde_json::Value>,
     #[serde(default)]
-    #[schema(ignore)]
+    #[schema(value_type = Value)]
     watch_date: Option<serde_json::Value>,
     #[serde(default)]
-    #[schema(ignore)]
+    #[schema(value_type = Value)]
     rating: Option<serde_json::Value>,
     #[serde(default)]
-    #[schema(ignore)]
+    #[schema(value_type = Value)]
     favorite: Option<serde_json::Value>,
     #[serde(default, rename = "self")]
-    #[schema(ignore)]
+    #[schema(value_type = Value)]
     self_link: Option<serde_json::Value>,
     #[serde(default)]
-    #[schema(ignore)]
+    #[schema(value_type = Value)]
     reviews: Option<serde_json::Value>,
 }
 
@@ -231,7 +233,10 @@ pub struct SelectionView {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct InvitationInput {
+    /// The film of the path.
+    #[schema(minimum = 1)]
     pub film_id: i64,
+    #[schema(minimum = 1)]
     pub reviewer_id: i64,
 }
 
@@ -299,7 +304,7 @@ pub fn check_id(what: &str, id: i64) -> Result<i64, ApiError> {
 #[serde(rename_all = "camelCase")]
 pub struct PageQuery {
     /// Page number, from 1.
-    #[param(minimum = 1)]
+    #[param(minimum = 1, maximum = 1_000_000_000, nullable = false)]
     pub page_no: Option<i64>,
 }
 

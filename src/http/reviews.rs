@@ -22,6 +22,7 @@ use crate::domain::{Film, Refusal};
 
 /// A film's reviews.
 #[utoipa::path(get, path = "/api/films/public/{id}/reviews", tag = "reviews",
+    operation_id = "list_reviews",
     params(("id" = i64, Path, description = "Film id", minimum = 1), PageQuery),
     responses(
         (status = 200, description = "A page of reviews", body = ReviewPage),
@@ -46,7 +47,8 @@ pub async fn list(
 
 /// Invite reviewers to one of the caller's public films.
 #[utoipa::path(post, path = "/api/films/public/{id}/reviews", tag = "reviews",
-    request_body = Vec<InvitationInput>,
+    request_body(content = Vec<InvitationInput>,
+        description = "1 to 100 invitations, each for the film of the path"),
     params(("id" = i64, Path, description = "Film id", minimum = 1)),
     responses(
         (status = 201, description = "The created invitations", body = Vec<ReviewView>),
@@ -55,6 +57,7 @@ pub async fn list(
         (status = 403, description = "Not the owner", body = ErrorBody),
         (status = 404, description = "No such public film", body = ErrorBody),
         (status = 409, description = "Unknown user or existing invitation", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
     ))]
 pub async fn invite(
     state: web::Data<AppState>,
@@ -97,6 +100,7 @@ fn invited_users(film: i64, invitations: &[InvitationInput]) -> Result<Vec<i64>,
 
 /// One review.
 #[utoipa::path(get, path = "/api/films/public/{id}/reviews/{uid}", tag = "reviews",
+    operation_id = "get_review",
     params(
         ("id" = i64, Path, description = "Film id", minimum = 1),
         ("uid" = i64, Path, description = "Reviewer id", minimum = 1),
@@ -133,6 +137,7 @@ pub async fn get(
         (status = 403, description = "Not the caller's review", body = ErrorBody),
         (status = 404, description = "No such review", body = ErrorBody),
         (status = 409, description = "Already completed", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
     ))]
 pub async fn complete(
     state: web::Data<AppState>,

@@ -13,7 +13,7 @@ use crate::actors::reviewer::{CurrentSelection, Select, Unselect};
 use crate::db;
 
 /// Every user.
-#[utoipa::path(get, path = "/api/users", tag = "users",
+#[utoipa::path(get, path = "/api/users", tag = "users", operation_id = "list_users",
     responses(
         (status = 200, description = "The users", body = Vec<UserView>),
         (status = 401, description = "Not logged in", body = ErrorBody),
@@ -27,7 +27,7 @@ pub async fn list(
 }
 
 /// One user.
-#[utoipa::path(get, path = "/api/users/{id}", tag = "users",
+#[utoipa::path(get, path = "/api/users/{id}", tag = "users", operation_id = "get_user",
     params(("id" = i64, Path, description = "User id", minimum = 1)),
     responses(
         (status = 200, description = "The user", body = UserView),
@@ -89,6 +89,7 @@ pub async fn selection(
         (status = 404, description = "No such public film", body = ErrorBody),
         (status = 409, description = "film_taken: active for another user; \
             review_completed: the caller's review is completed", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
     ))]
 pub async fn select(
     state: web::Data<AppState>,

@@ -114,7 +114,7 @@ fn measure(options: &RunOptions) -> anyhow::Result<report::Report> {
 
     if !options.warmup.is_zero() {
         progress(&format!(
-            "warm-up: {:.0} s of ceiling traffic",
+            "warm-up: {:.1} s of ceiling traffic",
             options.warmup.as_secs_f64()
         ));
         scenario::run(

@@ -301,10 +301,10 @@ impl User<'_> {
         }
         match step {
             Step::Select(film) => {
-                if let Some((held, from)) = self.holding.take() {
-                    if held != film {
-                        self.note_hold(held, from, answer.sent);
-                    }
+                if let Some((held, from)) = self.holding.take()
+                    && held != film
+                {
+                    self.note_hold(held, from, answer.sent);
                 }
                 self.holding = Some((film, answer.done));
             }

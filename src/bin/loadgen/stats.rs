@@ -70,11 +70,11 @@ const KEPT_ERRORS: usize = 5;
 impl Recorder {
     /// Records one answer.
     pub fn record(&mut self, kind: Kind, answer: &Answer) {
-        if let Outcome::Transport(message) = &answer.outcome {
-            if self.transport_errors.len() < KEPT_ERRORS {
-                self.transport_errors
-                    .push(format!("{}: {message}", kind.name()));
-            }
+        if let Outcome::Transport(message) = &answer.outcome
+            && self.transport_errors.len() < KEPT_ERRORS
+        {
+            self.transport_errors
+                .push(format!("{}: {message}", kind.name()));
         }
         let micros = u32::try_from(answer.latency().as_micros()).unwrap_or(u32::MAX);
         self.latencies
