@@ -9,6 +9,7 @@ use actix_session::SessionMiddleware;
 use actix_session::config::PersistentSession;
 use actix_web::cookie::{Key, SameSite, time::Duration as CookieDuration};
 use actix_web::dev::{Service, ServiceRequest};
+use actix_web::middleware::ErrorHandlers;
 use actix_web::{App, HttpServer, http::header, web};
 use anyhow::Context;
 use tracing::{debug, info, warn};
@@ -55,6 +56,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     let main = HttpServer::new(move || {
         App::new()
             .wrap(cors(&app_settings.cors_origins))
+            .wrap(ErrorHandlers::new().default_handler(http::error::contract_body))
             .wrap(sessions(store.clone(), session_key.clone(), app_settings.session_seconds))
             .wrap_fn(|req: ServiceRequest, srv| {
                 let (method, path, started) =

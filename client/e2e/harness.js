@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream, existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,6 +16,7 @@ import { chromium } from 'playwright-core';
 const CLIENT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const RESULTS_DIR = path.join(CLIENT_DIR, 'test-results');
 const DIST_DIR = path.join(CLIENT_DIR, 'dist');
+const REPO_DIR = path.resolve(CLIENT_DIR, '..');
 const SERVICE_BIN = path.resolve(
   CLIENT_DIR,
   process.env.FM_BIN || path.join('..', 'target', 'debug', 'film-manager'),
@@ -87,7 +88,25 @@ async function stopProcess(child) {
   clearTimeout(timer);
 }
 
-/** Mosquitto with an MQTT and a WebSockets listener, no persistence. */
+/**
+ * The repository's mosquitto.conf (anonymous clients read-only, the service
+ * logs in), with this broker's ports and absolute paths to its files.
+ */
+async function repoBrokerConfig(mqttPort, wsPort) {
+  const original = await readFile(path.join(REPO_DIR, 'mosquitto.conf'), 'utf8');
+  const rewrite = (line) => {
+    const [key, value] = line.trim().split(/\s+/);
+    if (key === 'listener' && value === '1883') return `listener ${mqttPort} 127.0.0.1`;
+    if (key === 'listener' && value === '8080') return `listener ${wsPort} 127.0.0.1`;
+    if (key === 'password_file' || key === 'acl_file') {
+      return `${key} ${path.join(REPO_DIR, value)}`;
+    }
+    return line;
+  };
+  return original.split('\n').map(rewrite);
+}
+
+/** Mosquitto configured as the repository's mosquitto.conf, on free ports. */
 export class Broker {
   constructor(dir, mqttPort, wsPort, logFile) {
     this.dir = dir;
@@ -110,15 +129,10 @@ export class Broker {
     await writeFile(
       configFile,
       [
-        'persistence false',
-        'allow_anonymous true',
+        ...(await repoBrokerConfig(this.mqttPort, this.wsPort)),
         'log_type error',
         'log_type warning',
         'log_type notice',
-        `listener ${this.mqttPort} 127.0.0.1`,
-        'protocol mqtt',
-        `listener ${this.wsPort} 127.0.0.1`,
-        'protocol websockets',
         '',
       ].join('\n'),
     );

@@ -198,8 +198,14 @@ pub fn contract_body<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandl
         error: reason.to_lowercase().replace(' ', "_"),
         message: format!("{reason}."),
     };
-    let (req, _) = res.into_parts();
-    let response = HttpResponse::build(status).json(body);
+    let (req, original) = res.into_parts();
+    let mut response = HttpResponse::build(status);
+    for (name, value) in original.headers() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            response.append_header((name.clone(), value.clone()));
+        }
+    }
+    let response = response.json(body);
     Ok(ErrorHandlerResponse::Response(
         ServiceResponse::new(req, response).map_into_right_body(),
     ))

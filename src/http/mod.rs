@@ -18,7 +18,6 @@ use std::time::Duration;
 
 use actix::Addr;
 use actix_web::dev::{ServiceRequest, ServiceResponse, fn_service};
-use actix_web::middleware::ErrorHandlers;
 use actix_web::{HttpResponse, ResponseError, web};
 use serde_json::json;
 
@@ -53,12 +52,7 @@ pub fn routes(cfg: &mut web::ServiceConfig, state: &AppState) {
         )
         .app_data(web::PathConfig::default().error_handler(error::path_rejection))
         .app_data(web::QueryConfig::default().error_handler(error::query_rejection))
-        .service(
-            web::scope("/api")
-                .wrap(ErrorHandlers::new().default_handler(error::contract_body))
-                .configure(api)
-                .default_service(web::to(error::no_route)),
-        )
+        .service(web::scope("/api").configure(api).default_service(web::to(error::no_route)))
         .route("/ws", web::get().to(ws::session::connect))
         .route("/config.json", web::get().to(client_config))
         .configure(openapi::docs);
@@ -108,18 +102,34 @@ fn resource(path: &str) -> actix_web::Resource {
     web::resource(path).default_service(web::to(error::wrong_method))
 }
 
-/// `GET /api`: the entry points of the API.
-async fn root() -> HttpResponse {
-    HttpResponse::Ok().json(json!({
-        "films": "/api/films",
-        "privateFilms": "/api/films/private",
-        "publicFilms": "/api/films/public",
-        "invitedPublicFilms": "/api/films/public/invited",
-        "reviewAssignments": "/api/films/public/assignments",
-        "users": "/api/users",
-        "usersAuthenticator": "/api/users/authenticator",
-        "openapi": "/api/openapi.json",
-    }))
+/// The entry points of the API.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ApiLinks {
+    films: &'static str,
+    private_films: &'static str,
+    public_films: &'static str,
+    invited_public_films: &'static str,
+    review_assignments: &'static str,
+    users: &'static str,
+    users_authenticator: &'static str,
+    openapi: &'static str,
+}
+
+/// The entry points of the API.
+#[utoipa::path(get, path = "/api", tag = "api",
+    responses((status = 200, description = "Links to every collection", body = ApiLinks)))]
+pub async fn root() -> web::Json<ApiLinks> {
+    web::Json(ApiLinks {
+        films: "/api/films",
+        private_films: "/api/films/private",
+        public_films: "/api/films/public",
+        invited_public_films: "/api/films/public/invited",
+        review_assignments: "/api/films/public/assignments",
+        users: "/api/users",
+        users_authenticator: "/api/users/authenticator",
+        openapi: "/api/openapi.json",
+    })
 }
 
 /// `GET /config.json`: run-time settings of the web client.

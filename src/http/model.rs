@@ -278,7 +278,7 @@ impl CompletionInput {
 fn check_date(field: &str, value: &str) -> Result<(), ApiError> {
     let format = format_description!("[year]-[month]-[day]");
     Date::parse(value, format).map(|_| ()).map_err(|_| {
-        ApiError::bad_request("invalid_date", format!("{field} must be a date as YYYY-MM-DD"))
+        ApiError::bad_request("invalid_date", format!("the field {field} must be a date as YYYY-MM-DD"))
     })
 }
 
@@ -320,7 +320,7 @@ impl PageRequest {
     pub fn new(query: &PageQuery, size: u32) -> Result<Self, ApiError> {
         match query.page_no.unwrap_or(1) {
             number @ 1..=1_000_000_000 => Ok(PageRequest { number: number as u64, size }),
-            _ => Err(ApiError::bad_request("invalid_page", "pageNo must be a positive integer")),
+            _ => Err(ApiError::bad_request("invalid_page", "the page number (pageNo) must be a positive integer")),
         }
     }
 

@@ -6,12 +6,14 @@ use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 use super::{auth, error, films, model, reviews, users};
+use crate::http as api;
 
 /// The API's OpenAPI document.
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Film Manager", description = "Films, review invitations and active films."),
     paths(
+        api::root,
         auth::login, auth::logout,
         users::list, users::get, users::selection, users::select, users::unselect,
         films::create, films::private_films, films::public_films, films::invited_films,
@@ -22,6 +24,7 @@ use super::{auth, error, films, model, reviews, users};
     ),
     components(schemas(error::ErrorBody, model::PageInfo)),
     tags(
+        (name = "api", description = "Entry point"),
         (name = "films", description = "Private and public films"),
         (name = "reviews", description = "Review invitations"),
         (name = "users", description = "Users and log-in"),

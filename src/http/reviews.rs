@@ -93,7 +93,7 @@ fn invited_users(film: i64, invitations: &[InvitationInput]) -> Result<Vec<i64>,
                     "every invitation's filmId must be the film of the path",
                 ));
             }
-            check_id("reviewerId", invitation.reviewer_id)
+            check_id("every reviewerId", invitation.reviewer_id)
         })
         .collect()
 }

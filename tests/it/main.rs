@@ -12,6 +12,7 @@
 mod common;
 
 mod authz;
+mod broker_security;
 mod faults;
 mod fixtures;
 mod harness_selftest;

@@ -184,7 +184,8 @@ fn service(options: &RunOptions) -> anyhow::Result<Service> {
             progress("preparing the database, starting mosquitto and the service");
             let stack = Stack::start(options.shape, &spec, *keep_dir)?;
             progress(&format!(
-                "service at {}, broker at {}, files in {}",
+                "service (pid {}) at {}, broker at {}, files in {}",
+                stack.service_pid().unwrap_or(0),
                 stack.url,
                 stack.mqtt_url,
                 stack.dir().display()

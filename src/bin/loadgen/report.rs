@@ -219,7 +219,7 @@ fn targets(runs: &[RunReport], found: &Findings, connections: usize) -> Vec<Targ
     if let Some(hot) = runs.iter().find(|run| run.scenario == Scenario::Hot) {
         checks.push(TargetCheck {
             target: format!("hot-film throughput >= {HOT_RATIO_TARGET} x ceiling"),
-            measured: format!("{:.2} x ceiling", hot.ratio_to_ceiling),
+            measured: format!("{:.3} x ceiling", hot.ratio_to_ceiling),
             met: Some(hot.ratio_to_ceiling >= HOT_RATIO_TARGET),
         });
     }
