@@ -54,7 +54,9 @@ impl Settings {
 
     fn validate(&self) -> Result<(), SettingsError> {
         if self.session_seconds == 0 {
-            return Err(SettingsError::OutOfRange("session_seconds must be at least 1"));
+            return Err(SettingsError::OutOfRange(
+                "session_seconds must be at least 1",
+            ));
         }
         if self.page_size == 0 {
             return Err(SettingsError::OutOfRange("page_size must be at least 1"));

@@ -110,7 +110,10 @@ mod tests {
 
     #[test]
     fn payloads_are_the_contracts_bytes() {
-        let frank = Holder { id: 2, name: "Frank".into() };
+        let frank = Holder {
+            id: 2,
+            name: "Frank".into(),
+        };
 
         assert_eq!(
             FilmStatus::Active(frank).payload(),

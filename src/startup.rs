@@ -27,8 +27,9 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         .with_context(|| format!("opening the database {}", settings.db_path.display()))?;
 
     let mut broker = BrokerAddress::parse(&settings.mqtt_url).map_err(anyhow::Error::msg)?;
-    broker.credentials =
-        settings.mqtt_credentials().map(|(user, password)| (user.to_owned(), password.to_owned()));
+    broker.credentials = settings
+        .mqtt_credentials()
+        .map(|(user, password)| (user.to_owned(), password.to_owned()));
     let actors = Arbiter::new().handle();
     let broadcaster =
         StatusBroadcaster::start_in_arbiter(&actors, move |_| StatusBroadcaster::new(broker));
@@ -57,7 +58,11 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         App::new()
             .wrap(cors(&app_settings.cors_origins))
             .wrap(ErrorHandlers::new().default_handler(http::error::contract_body))
-            .wrap(sessions(store.clone(), session_key.clone(), app_settings.session_seconds))
+            .wrap(sessions(
+                store.clone(),
+                session_key.clone(),
+                app_settings.session_seconds,
+            ))
             .wrap_fn(|req: ServiceRequest, srv| {
                 let (method, path, started) =
                     (req.method().clone(), req.path().to_owned(), Instant::now());

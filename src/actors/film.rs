@@ -108,8 +108,19 @@ type Reply<T> = AtomicResponse<FilmActor, Result<T, ActorError>>;
 impl FilmActor {
     /// The actor of a public film as stored.
     pub fn new(film: PublicFilm, directory: Directory) -> Self {
-        let PublicFilm { id, title, holder, reviewers } = film;
-        FilmActor { id, title, holder, reviewers, directory }
+        let PublicFilm {
+            id,
+            title,
+            holder,
+            reviewers,
+        } = film;
+        FilmActor {
+            id,
+            title,
+            holder,
+            reviewers,
+            directory,
+        }
     }
 
     /// The refusal the film's state gives `user`, if any; `None` means the
@@ -126,7 +137,10 @@ impl FilmActor {
     }
 
     fn publish(&self, status: FilmStatus) {
-        self.directory.broadcaster().do_send(Publish { film: self.id, status });
+        self.directory.broadcaster().do_send(Publish {
+            film: self.id,
+            status,
+        });
     }
 
     fn held_by(&self, user: UserId) -> bool {
@@ -170,9 +184,10 @@ impl FilmActor {
     {
         let pool = self.directory.pool().clone();
         let work = async move { db::run(&pool, work).await };
-        AtomicResponse::new(Box::pin(work.into_actor(self).map(|result, act, ctx| {
-            then(result?, act, ctx)
-        })))
+        AtomicResponse::new(Box::pin(
+            work.into_actor(self)
+                .map(|result, act, ctx| then(result?, act, ctx)),
+        ))
     }
 }
 
@@ -195,7 +210,10 @@ impl Handler<Acquire> for FilmActor {
         }
         if self.held_by(msg.user.id) {
             debug!("already the user's active film");
-            let grant = Grant { title: self.title.clone(), previous: None };
+            let grant = Grant {
+                title: self.title.clone(),
+                previous: None,
+            };
             return AtomicResponse::new(Box::pin(fut::ready(Ok(grant))));
         }
 
@@ -207,7 +225,10 @@ impl Handler<Acquire> for FilmActor {
                     debug!(?previous, "granted");
                     act.holder = Some(msg.user.clone());
                     act.publish(FilmStatus::Active(msg.user));
-                    Ok(Grant { title: act.title.clone(), previous })
+                    Ok(Grant {
+                        title: act.title.clone(),
+                        previous,
+                    })
                 }
                 Err(refusal) => {
                     debug!(%refusal, "refused by the database; correcting memory");
@@ -247,7 +268,11 @@ impl Handler<Vacated> for FilmActor {
 
     fn handle(&mut self, msg: Vacated, _ctx: &mut Self::Context) {
         if self.held_by(msg.user) {
-            debug!(film_id = self.id, user_id = msg.user, "vacated for another film");
+            debug!(
+                film_id = self.id,
+                user_id = msg.user,
+                "vacated for another film"
+            );
             self.free();
         }
     }
@@ -327,7 +352,13 @@ impl Handler<Retitle> for FilmActor {
     fn handle(&mut self, msg: Retitle, _ctx: &mut Self::Context) {
         self.title = msg.title;
         if let Some(holder) = &self.holder {
-            self.tell_reviewer(holder.id, FilmRetitled { film: self.id, title: self.title.clone() });
+            self.tell_reviewer(
+                holder.id,
+                FilmRetitled {
+                    film: self.id,
+                    title: self.title.clone(),
+                },
+            );
         }
     }
 }

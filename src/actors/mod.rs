@@ -88,10 +88,15 @@ impl Directory {
             }),
         };
 
-        let active: HashMap<UserId, (FilmId, String)> =
-            active.into_iter().map(|(user, film, title)| (user, (film, title))).collect();
+        let active: HashMap<UserId, (FilmId, String)> = active
+            .into_iter()
+            .map(|(user, film, title)| (user, (film, title)))
+            .collect();
         for user in users {
-            let me = Holder { id: user.id, name: user.name };
+            let me = Holder {
+                id: user.id,
+                name: user.name,
+            };
             let film = active.get(&me.id).cloned();
             directory.add_reviewer(me, film);
         }
@@ -103,7 +108,12 @@ impl Directory {
 
     /// Starts the actor of a new public film, which announces its status.
     pub fn open_film(&self, id: FilmId, title: String) {
-        self.start_film(PublicFilm { id, title, holder: None, reviewers: HashMap::new() });
+        self.start_film(PublicFilm {
+            id,
+            title,
+            holder: None,
+            reviewers: HashMap::new(),
+        });
     }
 
     fn start_film(&self, film: PublicFilm) {

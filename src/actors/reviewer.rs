@@ -62,7 +62,11 @@ type Reply = AtomicResponse<ReviewerActor, Result<(), ActorError>>;
 impl ReviewerActor {
     /// The actor of user `me`, whose active film is `active`.
     pub fn new(me: Holder, active: Option<(FilmId, String)>, directory: Directory) -> Self {
-        ReviewerActor { me, active, directory }
+        ReviewerActor {
+            me,
+            active,
+            directory,
+        }
     }
 
     /// Records the active film and tells the online-users hub.
@@ -75,7 +79,10 @@ impl ReviewerActor {
 
     fn announce(&self) {
         let film = self.active.clone();
-        self.directory.hub().do_send(ActiveFilm { user: self.me.id, film });
+        self.directory.hub().do_send(ActiveFilm {
+            user: self.me.id,
+            film,
+        });
     }
 
     fn active_id(&self) -> Option<FilmId> {
@@ -99,16 +106,20 @@ impl Handler<Select> for ReviewerActor {
         let Some(film_actor) = self.directory.film(msg.film) else {
             return AtomicResponse::new(Box::pin(fut::ready(Err(Refusal::FilmNotFound.into()))));
         };
-        let request = film_actor.send(Acquire { user: self.me.clone() });
-        AtomicResponse::new(Box::pin(request.into_actor(self).map(move |answer, act, _| {
-            // A film actor that stopped was deleted.
-            let grant = answer.map_err(|_| Refusal::FilmNotFound)??;
-            if let Some(previous) = grant.previous.and_then(|id| act.directory.film(id)) {
-                previous.do_send(Vacated { user: act.me.id });
-            }
-            act.set_active(Some((msg.film, grant.title)));
-            Ok(())
-        })))
+        let request = film_actor.send(Acquire {
+            user: self.me.clone(),
+        });
+        AtomicResponse::new(Box::pin(request.into_actor(self).map(
+            move |answer, act, _| {
+                // A film actor that stopped was deleted.
+                let grant = answer.map_err(|_| Refusal::FilmNotFound)??;
+                if let Some(previous) = grant.previous.and_then(|id| act.directory.film(id)) {
+                    previous.do_send(Vacated { user: act.me.id });
+                }
+                act.set_active(Some((msg.film, grant.title)));
+                Ok(())
+            },
+        )))
     }
 }
 

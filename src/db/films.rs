@@ -66,7 +66,8 @@ pub fn page(
             user,
         ),
     };
-    let total: i64 = conn.query_row(&format!("SELECT count(*) FROM {from}"), [key], |r| r.get(0))?;
+    let total: i64 =
+        conn.query_row(&format!("SELECT count(*) FROM {from}"), [key], |r| r.get(0))?;
     let sql = format!("SELECT {COLUMNS} FROM {from} ORDER BY f.id LIMIT ?2 OFFSET ?3");
     let mut stmt = conn.prepare_cached(&sql)?;
     let films = stmt
@@ -80,9 +81,20 @@ pub fn insert(conn: &Connection, owner: UserId, data: &FilmData) -> Result<Film,
     conn.execute(
         "INSERT INTO films (title, owner, private, watchDate, rating, favorite) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![data.title, owner, data.private, data.watch_date, data.rating, data.favorite],
+        params![
+            data.title,
+            owner,
+            data.private,
+            data.watch_date,
+            data.rating,
+            data.favorite
+        ],
     )?;
-    Ok(Film { id: conn.last_insert_rowid(), owner, data: data.clone() })
+    Ok(Film {
+        id: conn.last_insert_rowid(),
+        owner,
+        data: data.clone(),
+    })
 }
 
 /// Replaces the owner-chosen fields of a film (its visibility stays).
@@ -112,10 +124,18 @@ pub fn public_films(conn: &Connection) -> Result<Vec<PublicFilm>, DbError> {
     let films = stmt
         .query_map([], |row| {
             let holder = match row.get::<_, Option<UserId>>(2)? {
-                Some(id) => Some(Holder { id, name: row.get(3)? }),
+                Some(id) => Some(Holder {
+                    id,
+                    name: row.get(3)?,
+                }),
                 None => None,
             };
-            Ok(PublicFilm { id: row.get(0)?, title: row.get(1)?, holder, reviewers: HashMap::new() })
+            Ok(PublicFilm {
+                id: row.get(0)?,
+                title: row.get(1)?,
+                holder,
+                reviewers: HashMap::new(),
+            })
         })?
         .collect::<Result<Vec<_>, _>>()?;
 

@@ -124,9 +124,12 @@ mod tests {
         let pool = open(&path).unwrap();
 
         let conn = pool.get().unwrap();
-        let users: i64 = conn.query_row("SELECT count(*) FROM users", [], |r| r.get(0)).unwrap();
-        let title: String =
-            conn.query_row("SELECT title FROM films WHERE id = 1", [], |r| r.get(0)).unwrap();
+        let users: i64 = conn
+            .query_row("SELECT count(*) FROM users", [], |r| r.get(0))
+            .unwrap();
+        let title: String = conn
+            .query_row("SELECT title FROM films WHERE id = 1", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(users, 6);
         assert_eq!(title, "Renamed");
     }
@@ -136,10 +139,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let pool = open(&dir.path().join("fm.db")).unwrap();
 
-        let second = pool
-            .get()
-            .unwrap()
-            .execute("UPDATE reviews SET active = 1 WHERE filmId = 2 AND reviewerId = 2", []);
+        let second = pool.get().unwrap().execute(
+            "UPDATE reviews SET active = 1 WHERE filmId = 2 AND reviewerId = 2",
+            [],
+        );
 
         assert!(second.is_err(), "Frank already has film 1 active");
     }

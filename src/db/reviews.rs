@@ -34,8 +34,11 @@ pub fn page(
     offset: u64,
     limit: u32,
 ) -> Result<(Vec<Review>, u64), DbError> {
-    let total: i64 =
-        conn.query_row("SELECT count(*) FROM reviews WHERE filmId = ?1", [film], |r| r.get(0))?;
+    let total: i64 = conn.query_row(
+        "SELECT count(*) FROM reviews WHERE filmId = ?1",
+        [film],
+        |r| r.get(0),
+    )?;
     let sql = format!(
         "SELECT {COLUMNS} FROM reviews WHERE filmId = ?1 ORDER BY reviewerId LIMIT ?2 OFFSET ?3"
     );
@@ -54,8 +57,11 @@ pub fn invite(
 ) -> Result<Result<Vec<Review>, Refusal>, DbError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     for &user in reviewers {
-        let known: bool =
-            tx.query_row("SELECT EXISTS (SELECT 1 FROM users WHERE id = ?1)", [user], |r| r.get(0))?;
+        let known: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM users WHERE id = ?1)",
+            [user],
+            |r| r.get(0),
+        )?;
         if !known {
             return Ok(Err(Refusal::UnknownUser(user)));
         }
@@ -92,7 +98,13 @@ pub fn complete(
     let changed = conn.execute(
         "UPDATE reviews SET completed = 1, active = 0, reviewDate = ?3, rating = ?4, review = ?5 \
          WHERE filmId = ?1 AND reviewerId = ?2 AND completed = 0",
-        params![film, user, completion.review_date, completion.rating, completion.review],
+        params![
+            film,
+            user,
+            completion.review_date,
+            completion.rating,
+            completion.review
+        ],
     )?;
     if changed == 1 {
         return Ok(Ok(()));
@@ -161,7 +173,10 @@ pub fn assign(conn: &mut Connection, owner: UserId) -> Result<Vec<(FilmId, UserI
         let Some((&user, _)) = load.iter().min_by_key(|&(&id, &count)| (count, id)) else {
             break;
         };
-        tx.execute("INSERT INTO reviews (filmId, reviewerId) VALUES (?1, ?2)", [film, user])?;
+        tx.execute(
+            "INSERT INTO reviews (filmId, reviewerId) VALUES (?1, ?2)",
+            [film, user],
+        )?;
         *load.entry(user).or_default() += 1;
         assigned.push((film, user));
     }

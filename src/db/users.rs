@@ -6,7 +6,11 @@ use super::DbError;
 use crate::domain::{User, UserId};
 
 fn user(row: &Row) -> rusqlite::Result<User> {
-    Ok(User { id: row.get("id")?, email: row.get("email")?, name: row.get("name")? })
+    Ok(User {
+        id: row.get("id")?,
+        email: row.get("email")?,
+        name: row.get("name")?,
+    })
 }
 
 /// The user with this e-mail address, with the password hash.
@@ -24,7 +28,11 @@ pub fn with_hash(conn: &Connection, email: &str) -> Result<Option<(User, String)
 /// One user.
 pub fn get(conn: &Connection, id: UserId) -> Result<Option<User>, DbError> {
     let found = conn
-        .query_row("SELECT id, email, name FROM users WHERE id = ?1", [id], user)
+        .query_row(
+            "SELECT id, email, name FROM users WHERE id = ?1",
+            [id],
+            user,
+        )
         .optional()?;
     Ok(found)
 }

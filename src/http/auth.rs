@@ -113,7 +113,11 @@ impl CurrentUser {
 
     /// Fails with 403 unless this is user `id`.
     pub fn must_be(&self, id: UserId, what: &'static str) -> Result<(), ApiError> {
-        if self.id == id { Ok(()) } else { Err(ApiError::Forbidden(what)) }
+        if self.id == id {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden(what))
+        }
     }
 }
 
@@ -154,7 +158,9 @@ pub async fn login(
     .ok_or(ApiError::BadCredentials)?;
 
     if let Some(previous) = CurrentUser::from_session(&session) {
-        state.hub.do_send(LoggedOut { session: previous.session });
+        state.hub.do_send(LoggedOut {
+            session: previous.session,
+        });
     }
     start_session(&state, &session, &user)?;
     info!(user_id = user.id, "logged in");
@@ -176,7 +182,10 @@ fn start_session(state: &AppState, session: &Session, user: &User) -> Result<(),
     stored.map_err(|error| ApiError::Internal(anyhow::anyhow!("session state: {error}")))?;
     state.hub.do_send(LoggedIn {
         session: sid,
-        user: Holder { id: user.id, name: user.name.clone() },
+        user: Holder {
+            id: user.id,
+            name: user.name.clone(),
+        },
         ttl: state.session_ttl,
     });
     Ok(())
@@ -195,7 +204,9 @@ pub async fn logout(
     user: CurrentUser,
     session: Session,
 ) -> HttpResponse {
-    state.hub.do_send(LoggedOut { session: user.session });
+    state.hub.do_send(LoggedOut {
+        session: user.session,
+    });
     session.purge();
     info!(user_id = user.id, "logged out");
     HttpResponse::NoContent().finish()

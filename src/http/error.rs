@@ -147,9 +147,8 @@ impl From<actix::MailboxError> for ApiError {
 /// Turns a JSON body rejection into a 400 or 413.
 pub fn json_rejection(error: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
     let api = match &error {
-        JsonPayloadError::OverflowKnownLength { limit, .. } | JsonPayloadError::Overflow { limit } => {
-            ApiError::PayloadTooLarge(*limit)
-        }
+        JsonPayloadError::OverflowKnownLength { limit, .. }
+        | JsonPayloadError::Overflow { limit } => ApiError::PayloadTooLarge(*limit),
         JsonPayloadError::ContentType => {
             ApiError::bad_request("invalid_content_type", "the body must be application/json")
         }

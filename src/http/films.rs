@@ -73,7 +73,10 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     let data = input.into_inner().validate()?;
     let owner = user.id;
-    let film = db::run(&state.pool, move |conn| db::films::insert(conn, owner, &data)).await?;
+    let film = db::run(&state.pool, move |conn| {
+        db::films::insert(conn, owner, &data)
+    })
+    .await?;
     if !film.data.private {
         state.directory.open_film(film.id, film.data.title.clone());
     }
@@ -95,7 +98,13 @@ pub async fn private_films(
     user: CurrentUser,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    page_of(&state, Scope::PrivateOf(user.id), &query, "/api/films/private").await
+    page_of(
+        &state,
+        Scope::PrivateOf(user.id),
+        &query,
+        "/api/films/private",
+    )
+    .await
 }
 
 /// Every public film.
@@ -125,7 +134,13 @@ pub async fn invited_films(
     user: CurrentUser,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    page_of(&state, Scope::InvitedFor(user.id), &query, "/api/films/public/invited").await
+    page_of(
+        &state,
+        Scope::InvitedFor(user.id),
+        &query,
+        "/api/films/public/invited",
+    )
+    .await
 }
 
 /// One of the caller's private films.
@@ -179,7 +194,10 @@ async fn update(
         ));
     }
     let (id, stored) = (film.id, data.clone());
-    db::run(&state.pool, move |conn| db::films::update(conn, id, &stored)).await?;
+    db::run(&state.pool, move |conn| {
+        db::films::update(conn, id, &stored)
+    })
+    .await?;
     Ok((id, data))
 }
 
@@ -266,7 +284,10 @@ pub async fn delete_public(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let film = owned_film(&state, &user, *id, false).await?;
-    let actor = state.directory.film(film.id).ok_or(ApiError::NotFound("no such film"))?;
+    let actor = state
+        .directory
+        .film(film.id)
+        .ok_or(ApiError::NotFound("no such film"))?;
     match actor.send(Delete).await {
         Ok(deleted) => deleted?,
         // The actor stopped: someone else deleted the film meanwhile.

@@ -52,7 +52,11 @@ pub fn routes(cfg: &mut web::ServiceConfig, state: &AppState) {
         )
         .app_data(web::PathConfig::default().error_handler(error::path_rejection))
         .app_data(web::QueryConfig::default().error_handler(error::query_rejection))
-        .service(web::scope("/api").configure(api).default_service(web::to(error::no_route)))
+        .service(
+            web::scope("/api")
+                .configure(api)
+                .default_service(web::to(error::no_route)),
+        )
         .route("/ws", web::get().to(ws::session::connect))
         .route("/config.json", web::get().to(client_config))
         .configure(openapi::docs);
@@ -62,7 +66,11 @@ pub fn routes(cfg: &mut web::ServiceConfig, state: &AppState) {
 fn api(cfg: &mut web::ServiceConfig) {
     cfg.service(resource("").get(root))
         .service(resource("/openapi.json").get(openapi::document))
-        .service(resource("/users/authenticator").post(auth::login).delete(auth::logout))
+        .service(
+            resource("/users/authenticator")
+                .post(auth::login)
+                .delete(auth::logout),
+        )
         .service(resource("/users").get(users::list))
         .service(resource("/users/{id}").get(users::get))
         .service(
@@ -88,7 +96,11 @@ fn api(cfg: &mut web::ServiceConfig) {
                 .put(films::update_public)
                 .delete(films::delete_public),
         )
-        .service(resource("/films/public/{id}/reviews").get(reviews::list).post(reviews::invite))
+        .service(
+            resource("/films/public/{id}/reviews")
+                .get(reviews::list)
+                .post(reviews::invite),
+        )
         .service(
             resource("/films/public/{id}/reviews/{uid}")
                 .get(reviews::get)
@@ -152,8 +164,9 @@ fn web_client(cfg: &mut web::ServiceConfig, dir: &std::path::Path) {
         }));
         return;
     }
-    let files = actix_files::Files::new("/", dir).index_file("index.html").default_handler(
-        fn_service(move |req: ServiceRequest| {
+    let files = actix_files::Files::new("/", dir)
+        .index_file("index.html")
+        .default_handler(fn_service(move |req: ServiceRequest| {
             let index = index.clone();
             async move {
                 let (req, _) = req.into_parts();
@@ -163,7 +176,6 @@ fn web_client(cfg: &mut web::ServiceConfig, dir: &std::path::Path) {
                 };
                 Ok(ServiceResponse::new(req, response))
             }
-        }),
-    );
+        }));
     cfg.service(files);
 }

@@ -52,7 +52,13 @@ pub struct FilmView {
 
 impl From<Film> for FilmView {
     fn from(film: Film) -> Self {
-        let FilmData { title, private, watch_date, rating, favorite } = film.data;
+        let FilmData {
+            title,
+            private,
+            watch_date,
+            rating,
+            favorite,
+        } = film.data;
         let self_link = film_link(film.id, private);
         let reviews = (!private).then(|| format!("{self_link}/reviews"));
         FilmView {
@@ -188,7 +194,10 @@ impl FilmInput {
 /// A new active film. The other film fields may come along (so that a film
 /// read from the API can be sent back as it is) and are ignored.
 #[derive(Debug, Deserialize, ToSchema)]
-#[allow(dead_code, reason = "film fields other than id are accepted and ignored")]
+#[allow(
+    dead_code,
+    reason = "film fields other than id are accepted and ignored"
+)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct SelectionInput {
     /// The film to make active.
@@ -271,14 +280,21 @@ impl CompletionInput {
                 format!("a review has at most {MAX_REVIEW} characters"),
             ));
         }
-        Ok(Completion { review_date: self.review_date, rating: self.rating, review: self.review })
+        Ok(Completion {
+            review_date: self.review_date,
+            rating: self.rating,
+            review: self.review,
+        })
     }
 }
 
 fn check_date(field: &str, value: &str) -> Result<(), ApiError> {
     let format = format_description!("[year]-[month]-[day]");
     Date::parse(value, format).map(|_| ()).map_err(|_| {
-        ApiError::bad_request("invalid_date", format!("the field {field} must be a date as YYYY-MM-DD"))
+        ApiError::bad_request(
+            "invalid_date",
+            format!("the field {field} must be a date as YYYY-MM-DD"),
+        )
     })
 }
 
@@ -286,7 +302,10 @@ fn check_rating(rating: i64) -> Result<(), ApiError> {
     if (1..=10).contains(&rating) {
         Ok(())
     } else {
-        Err(ApiError::bad_request("invalid_rating", "a rating is a whole number from 1 to 10"))
+        Err(ApiError::bad_request(
+            "invalid_rating",
+            "a rating is a whole number from 1 to 10",
+        ))
     }
 }
 
@@ -295,7 +314,10 @@ pub fn check_id(what: &str, id: i64) -> Result<i64, ApiError> {
     if id > 0 {
         Ok(id)
     } else {
-        Err(ApiError::bad_request("invalid_id", format!("{what} must be a positive integer")))
+        Err(ApiError::bad_request(
+            "invalid_id",
+            format!("{what} must be a positive integer"),
+        ))
     }
 }
 
@@ -319,8 +341,14 @@ impl PageRequest {
     /// Checks the page number against the configured size.
     pub fn new(query: &PageQuery, size: u32) -> Result<Self, ApiError> {
         match query.page_no.unwrap_or(1) {
-            number @ 1..=1_000_000_000 => Ok(PageRequest { number: number as u64, size }),
-            _ => Err(ApiError::bad_request("invalid_page", "the page number (pageNo) must be a positive integer")),
+            number @ 1..=1_000_000_000 => Ok(PageRequest {
+                number: number as u64,
+                size,
+            }),
+            _ => Err(ApiError::bad_request(
+                "invalid_page",
+                "the page number (pageNo) must be a positive integer",
+            )),
         }
     }
 
@@ -334,13 +362,24 @@ impl PageRequest {
     pub fn info(&self, total: u64, path: &str) -> Result<PageInfo, ApiError> {
         let total_pages = total.div_ceil(u64::from(self.size));
         if total == 0 && self.number == 1 {
-            return Ok(PageInfo { total_pages: 0, current_page: 0, total_items: 0, next: None });
+            return Ok(PageInfo {
+                total_pages: 0,
+                current_page: 0,
+                total_items: 0,
+                next: None,
+            });
         }
         if self.number > total_pages {
             return Err(ApiError::NotFound("no such page"));
         }
-        let next = (self.number < total_pages).then(|| format!("{path}?pageNo={}", self.number + 1));
-        Ok(PageInfo { total_pages, current_page: self.number, total_items: total, next })
+        let next =
+            (self.number < total_pages).then(|| format!("{path}?pageNo={}", self.number + 1));
+        Ok(PageInfo {
+            total_pages,
+            current_page: self.number,
+            total_items: total,
+            next,
+        })
     }
 }
 
@@ -377,7 +416,13 @@ mod tests {
     use super::*;
 
     fn page(number: i64) -> PageRequest {
-        PageRequest::new(&PageQuery { page_no: Some(number) }, 10).unwrap()
+        PageRequest::new(
+            &PageQuery {
+                page_no: Some(number),
+            },
+            10,
+        )
+        .unwrap()
     }
 
     #[test]
@@ -394,7 +439,10 @@ mod tests {
         let last = page(2).info(11, "/x").unwrap();
 
         assert_eq!(first.next.as_deref(), Some("/x?pageNo=2"));
-        assert_eq!((last.current_page, last.total_pages, last.next), (2, 2, None));
+        assert_eq!(
+            (last.current_page, last.total_pages, last.next),
+            (2, 2, None)
+        );
         assert!(page(3).info(11, "/x").is_err());
     }
 

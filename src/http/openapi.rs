@@ -40,10 +40,13 @@ pub async fn document() -> HttpResponse {
 
 /// Mounts the interactive documentation at `/docs`.
 pub fn docs(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        SwaggerUi::new("/docs/{_:.*}").url("/docs/openapi.json", ApiDoc::openapi()),
-    )
-    .route("/docs", web::get().to(|| async {
-        HttpResponse::Found().insert_header(("Location", "/docs/")).finish()
-    }));
+    cfg.service(SwaggerUi::new("/docs/{_:.*}").url("/docs/openapi.json", ApiDoc::openapi()))
+        .route(
+            "/docs",
+            web::get().to(|| async {
+                HttpResponse::Found()
+                    .insert_header(("Location", "/docs/"))
+                    .finish()
+            }),
+        );
 }

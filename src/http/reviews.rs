@@ -68,8 +68,10 @@ pub async fn invite(
     let film = owned(&state, &user, *id).await?;
     let reviewers = invited_users(film.id, &invitations)?;
     let stored = reviewers.clone();
-    let created = db::run(&state.pool, move |conn| db::reviews::invite(conn, film.id, &stored))
-        .await??;
+    let created = db::run(&state.pool, move |conn| {
+        db::reviews::invite(conn, film.id, &stored)
+    })
+    .await??;
     if let Some(actor) = state.directory.film(film.id) {
         actor.do_send(Invited { users: reviewers });
     }
@@ -117,9 +119,11 @@ pub async fn get(
     let (film, user) = path.into_inner();
     let film = visible_film(&state, film, false).await?;
     let user = check_id("the reviewer id", user)?;
-    let review = db::run(&state.pool, move |conn| db::reviews::get(conn, film.id, user))
-        .await?
-        .ok_or(ApiError::NotFound("no such review"))?;
+    let review = db::run(&state.pool, move |conn| {
+        db::reviews::get(conn, film.id, user)
+    })
+    .await?
+    .ok_or(ApiError::NotFound("no such review"))?;
     Ok(web::Json(review.into()))
 }
 
@@ -151,7 +155,12 @@ pub async fn complete(
     let completion = input.into_inner().validate()?;
     let film = visible_film(&state, film, false).await?;
     let actor = actor_of(&state, &film)?;
-    let completed = actor.send(CompleteReview { user: user.id, completion }).await;
+    let completed = actor
+        .send(CompleteReview {
+            user: user.id,
+            completion,
+        })
+        .await;
     answer(completed.map_err(|_| Refusal::FilmNotFound)?)
 }
 
@@ -202,7 +211,10 @@ pub async fn assign(
     }
     let assigned = assigned
         .into_iter()
-        .map(|(film_id, reviewer_id)| Assignment { film_id, reviewer_id })
+        .map(|(film_id, reviewer_id)| Assignment {
+            film_id,
+            reviewer_id,
+        })
         .collect();
     Ok(web::Json(assigned))
 }
@@ -216,7 +228,10 @@ async fn owned(state: &AppState, user: &CurrentUser, film: i64) -> Result<Film, 
 }
 
 fn actor_of(state: &AppState, film: &Film) -> Result<Addr<FilmActor>, ApiError> {
-    state.directory.film(film.id).ok_or(ApiError::NotFound("no such film"))
+    state
+        .directory
+        .film(film.id)
+        .ok_or(ApiError::NotFound("no such film"))
 }
 
 /// 204, or the refusal; an invitation that is missing is a 404 here.

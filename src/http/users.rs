@@ -49,7 +49,10 @@ pub async fn get(
 
 fn reviewer(state: &AppState, id: i64) -> Result<Addr<ReviewerActor>, ApiError> {
     let id = check_id("the user id", id)?;
-    state.directory.reviewer(id).ok_or(ApiError::NotFound("no such user"))
+    state
+        .directory
+        .reviewer(id)
+        .ok_or(ApiError::NotFound("no such user"))
 }
 
 /// A user's active film.
@@ -97,7 +100,10 @@ pub async fn select(
     id: web::Path<i64>,
     input: web::Json<SelectionInput>,
 ) -> Result<HttpResponse, ApiError> {
-    user.must_be(check_id("the user id", *id)?, "users select their own active film")?;
+    user.must_be(
+        check_id("the user id", *id)?,
+        "users select their own active film",
+    )?;
     let actor = reviewer(&state, *id)?;
     let film = check_id("the film id", input.id)?;
     actor.send(Select { film }).await??;
@@ -119,7 +125,10 @@ pub async fn unselect(
     user: CurrentUser,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    user.must_be(check_id("the user id", *id)?, "users release their own active film")?;
+    user.must_be(
+        check_id("the user id", *id)?,
+        "users release their own active film",
+    )?;
     let actor = reviewer(&state, *id)?;
     actor.send(Unselect).await??;
     Ok(HttpResponse::NoContent().finish())

@@ -49,7 +49,9 @@ impl BrokerAddress {
             .trim_end_matches('/');
         let (host, port) = match rest.rsplit_once(':') {
             Some((host, port)) => {
-                let port = port.parse().map_err(|_| format!("invalid port in {url:?}"))?;
+                let port = port
+                    .parse()
+                    .map_err(|_| format!("invalid port in {url:?}"))?;
                 (host, port)
             }
             None => (rest, 1883),
@@ -57,7 +59,11 @@ impl BrokerAddress {
         if host.is_empty() {
             return Err(format!("no host in {url:?}"));
         }
-        Ok(BrokerAddress { host: host.to_owned(), port, credentials: None })
+        Ok(BrokerAddress {
+            host: host.to_owned(),
+            port,
+            credentials: None,
+        })
     }
 }
 
@@ -96,13 +102,22 @@ pub struct StatusBroadcaster {
 impl StatusBroadcaster {
     /// A broadcaster that will connect to `address` once started.
     pub fn new(address: BrokerAddress) -> Self {
-        let client_id = format!("film-manager-{}-{:08x}", std::process::id(), rand::random::<u32>());
+        let client_id = format!(
+            "film-manager-{}-{:08x}",
+            std::process::id(),
+            rand::random::<u32>()
+        );
         let mut options = MqttOptions::new(client_id, address.host.clone(), address.port);
         options
             .set_keep_alive(KEEP_ALIVE)
             .set_clean_session(true)
             .set_request_channel_capacity(CLIENT_QUEUE)
-            .set_last_will(LastWill::new(SERVICE_STATUS_TOPIC, "offline", QoS::AtLeastOnce, true));
+            .set_last_will(LastWill::new(
+                SERVICE_STATUS_TOPIC,
+                "offline",
+                QoS::AtLeastOnce,
+                true,
+            ));
         if let Some((user, password)) = &address.credentials {
             options.set_credentials(user, password);
         }
@@ -122,9 +137,18 @@ impl StatusBroadcaster {
     /// Hands every unsent status to the client, while it takes them.
     fn flush(&mut self, ctx: &mut Context<Self>) {
         while self.connected {
-            let Some(&film) = self.unsent.first() else { return };
-            let payload = self.latest.get(&film).map(FilmStatus::payload).unwrap_or_default();
-            match self.client.try_publish(film.to_string(), QoS::AtLeastOnce, true, payload) {
+            let Some(&film) = self.unsent.first() else {
+                return;
+            };
+            let payload = self
+                .latest
+                .get(&film)
+                .map(FilmStatus::payload)
+                .unwrap_or_default();
+            match self
+                .client
+                .try_publish(film.to_string(), QoS::AtLeastOnce, true, payload)
+            {
                 Ok(()) => {
                     self.unsent.remove(&film);
                 }
@@ -196,7 +220,9 @@ impl Handler<BrokerUp> for StatusBroadcaster {
             "broker connected; publishing every film's status");
         self.connected = true;
         self.outage_reported = false;
-        let online = self.client.try_publish(SERVICE_STATUS_TOPIC, QoS::AtLeastOnce, true, "online");
+        let online =
+            self.client
+                .try_publish(SERVICE_STATUS_TOPIC, QoS::AtLeastOnce, true, "online");
         if let Err(error) = online {
             warn!(%error, "could not queue the online status");
         }

@@ -106,9 +106,13 @@ impl OnlineUsers {
     }
 
     fn end_session(&mut self, session: &str, why: &'static str, ctx: &mut Context<Self>) {
-        let Some(ended) = self.sessions.remove(session) else { return };
+        let Some(ended) = self.sessions.remove(session) else {
+            return;
+        };
         ctx.cancel_future(ended.expiry);
-        let Some((_, live)) = self.online.get_mut(&ended.user) else { return };
+        let Some((_, live)) = self.online.get_mut(&ended.user) else {
+            return;
+        };
         *live -= 1;
         if *live == 0 {
             let frame = self.notice("logout", ended.user);
@@ -131,8 +135,17 @@ impl Handler<LoggedIn> for OnlineUsers {
         let expiry = ctx.run_later(msg.ttl, move |act, ctx| {
             act.end_session(&session, "session expired", ctx);
         });
-        self.sessions.insert(msg.session, Session { user: msg.user.id, expiry });
-        self.online.entry(msg.user.id).or_insert((msg.user.name, 0)).1 += 1;
+        self.sessions.insert(
+            msg.session,
+            Session {
+                user: msg.user.id,
+                expiry,
+            },
+        );
+        self.online
+            .entry(msg.user.id)
+            .or_insert((msg.user.name, 0))
+            .1 += 1;
         info!(user_id = msg.user.id, "user online");
         self.broadcast(self.notice("login", msg.user.id));
     }
@@ -171,7 +184,11 @@ impl Handler<Join> for OnlineUsers {
         }
         self.next_listener += 1;
         self.listeners.insert(self.next_listener, msg.0);
-        debug!(listener = self.next_listener, sockets = self.listeners.len(), "socket joined");
+        debug!(
+            listener = self.next_listener,
+            sockets = self.listeners.len(),
+            "socket joined"
+        );
         self.next_listener
     }
 }
@@ -181,6 +198,10 @@ impl Handler<Leave> for OnlineUsers {
 
     fn handle(&mut self, msg: Leave, _ctx: &mut Self::Context) {
         self.listeners.remove(&msg.0);
-        debug!(listener = msg.0, sockets = self.listeners.len(), "socket left");
+        debug!(
+            listener = msg.0,
+            sockets = self.listeners.len(),
+            "socket left"
+        );
     }
 }

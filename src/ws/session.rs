@@ -92,6 +92,10 @@ pub async fn connect(
     stream: web::Payload,
     hub: web::Data<Addr<OnlineUsers>>,
 ) -> actix_web::Result<HttpResponse> {
-    let listener = Listener { hub: hub.get_ref().clone(), id: None, last_heard: Instant::now() };
+    let listener = Listener {
+        hub: hub.get_ref().clone(),
+        id: None,
+        last_heard: Instant::now(),
+    };
     ws::start(listener, &req, stream)
 }

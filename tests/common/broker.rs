@@ -285,7 +285,8 @@ impl Broker {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("mosquitto.conf");
         let original = fs::read_to_string(path).expect("read mosquitto.conf");
         let dir = self.dir.path();
-        let mut text = String::from("# The repository's mosquitto.conf, rewritten by the harness.\n");
+        let mut text =
+            String::from("# The repository's mosquitto.conf, rewritten by the harness.\n");
         for line in original.lines() {
             let line = match line.split_whitespace().collect::<Vec<_>>().as_slice() {
                 ["listener", "1883", ..] => format!("listener {} 127.0.0.1", self.mqtt_port),
@@ -304,7 +305,10 @@ impl Broker {
         if self.settings.repo_config {
             let mut text = self.repo_config_text();
             let _ = writeln!(text, "max_queued_messages 100000");
-            let _ = writeln!(text, "log_dest stderr\nlog_type all\nlog_timestamp_format %H:%M:%S");
+            let _ = writeln!(
+                text,
+                "log_dest stderr\nlog_type all\nlog_timestamp_format %H:%M:%S"
+            );
             fs::write(&self.config_path, text).expect("write the broker config");
             return;
         }

@@ -20,7 +20,10 @@ async fn publish_anonymously(broker: &Broker, topic: &str, payload: &str) {
     let id = format!("anonymous-{}", unique_suffix());
     let options = MqttOptions::new(id, "127.0.0.1", broker.mqtt_port());
     let (client, mut events) = AsyncClient::new(options, 10);
-    client.publish(topic, QoS::AtLeastOnce, true, payload).await.expect("queue the publish");
+    client
+        .publish(topic, QoS::AtLeastOnce, true, payload)
+        .await
+        .expect("queue the publish");
 
     let acknowledged = tokio::time::timeout(DEADLINE, async {
         loop {
@@ -33,7 +36,10 @@ async fn publish_anonymously(broker: &Broker, topic: &str, payload: &str) {
     })
     .await;
 
-    assert!(acknowledged.is_ok(), "the broker did not acknowledge the anonymous publish");
+    assert!(
+        acknowledged.is_ok(),
+        "the broker did not acknowledge the anonymous publish"
+    );
 }
 
 #[actix::test]
@@ -48,7 +54,10 @@ async fn an_anonymous_publish_does_not_change_a_films_status() {
 
     let after = retained_snapshot(&broker).await;
     assert_eq!(film_topics(&after), seed::initial_retained());
-    assert_eq!(after.get(SERVICE_STATUS_TOPIC).map(String::as_str), Some("online"));
+    assert_eq!(
+        after.get(SERVICE_STATUS_TOPIC).map(String::as_str),
+        Some("online")
+    );
     let frank = logged_in(&service, FRANK.email).await;
     assert_eq!(select(&frank, FRANK.id, 2).await.status, 204);
     let mut expected = seed::initial_retained();
@@ -71,7 +80,11 @@ async fn a_service_with_a_wrong_broker_password_publishes_nothing_but_keeps_serv
 
     assert_eq!(selected.status, 204);
     let refused = service_log_mentions(&service, "NotAuthorized").await;
-    assert!(refused, "the broker refused the login:\n{}", service.log_tail(20));
+    assert!(
+        refused,
+        "the broker refused the login:\n{}",
+        service.log_tail(20)
+    );
     assert!(film_topics(&retained_snapshot(&broker).await).is_empty());
 }
 

@@ -79,7 +79,11 @@ async fn a_service_killed_mid_burst_keeps_every_acknowledged_selection() {
     };
     join(burst, kill).await;
     let watcher = watch(&broker).await;
-    watcher.wait_until(CONVERGENCE, |seen| seen.iter().filter(|m| m.retain).count() >= 8).await;
+    watcher
+        .wait_until(CONVERGENCE, |seen| {
+            seen.iter().filter(|m| m.retain).count() >= 8
+        })
+        .await;
     watcher.clear();
     service.restart().await;
 
@@ -107,12 +111,21 @@ async fn a_service_killed_mid_burst_keeps_every_acknowledged_selection() {
     assert_eq!(double_booked, 0);
     let public_films = query_i64(&db, "SELECT COUNT(*) FROM films WHERE private = 0");
     let republished_films = |seen: &[MqttMessage]| {
-        let fresh = seen.iter().filter(|m| !m.retain && m.topic.parse::<i64>().is_ok());
-        fresh.map(|m| m.topic.clone()).collect::<BTreeSet<_>>().len() as i64
+        let fresh = seen
+            .iter()
+            .filter(|m| !m.retain && m.topic.parse::<i64>().is_ok());
+        fresh
+            .map(|m| m.topic.clone())
+            .collect::<BTreeSet<_>>()
+            .len() as i64
     };
     let seen = watcher
         .wait_until(CONVERGENCE, |seen| republished_films(seen) == public_films)
         .await;
-    assert_eq!(republished_films(&seen), public_films, "every public film is republished");
+    assert_eq!(
+        republished_films(&seen),
+        public_films,
+        "every public film is republished"
+    );
     assert_broker_matches_database(&broker, &db, &[]).await;
 }
