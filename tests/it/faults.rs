@@ -8,16 +8,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use awc::http::Method;
 use futures_util::future::{join, join_all};
 use serde_json::json;
-use tempfile::TempDir;
 
 use crate::common::db::{active_reviews, query_i64};
 use crate::common::mqtt::{MqttMessage, watch};
-use crate::common::seed::USER;
-use crate::common::{Broker, Service, wait_until};
-use crate::fixtures::{
-    CONVERGENCE, assert_broker_matches_database, database_with_users, film_with_reviewers,
-    logged_in,
-};
+use crate::common::{Broker, wait_until};
+use crate::fixtures::{CONVERGENCE, Crowd, assert_broker_matches_database, crowd};
 
 /// What one reviewer saw: the film of its last 204, and the film of the
 /// request that got no answer because the service died.
@@ -29,21 +24,16 @@ struct Outcome {
 
 #[actix_web::test]
 async fn a_service_killed_mid_burst_keeps_every_acknowledged_selection() {
-    let dir = TempDir::new().expect("temp dir");
-    let (db, extras) = database_with_users(&dir, 6);
     let broker = Broker::start().await;
-    let mut service = Service::builder()
-        .broker(&broker)
-        .db_path(&db)
-        .start()
-        .await;
-    let owner = logged_in(&service, USER.email).await;
-    let ids: Vec<i64> = extras.iter().map(|u| u.id).collect();
-    let mut films = Vec::new();
-    for n in 0..4 {
-        films.push(film_with_reviewers(&owner, &format!("Fault {n}"), &ids).await);
-    }
-    let clients = join_all(extras.iter().map(|u| logged_in(&service, &u.email))).await;
+    let mut crowd = crowd(&broker, 6, 4).await;
+    let Crowd {
+        db,
+        ids,
+        clients,
+        films,
+        service,
+        ..
+    } = &mut crowd;
     let outcomes = RefCell::new(BTreeMap::<i64, Outcome>::new());
     let acknowledged = Cell::new(0usize);
 
@@ -87,7 +77,7 @@ async fn a_service_killed_mid_burst_keeps_every_acknowledged_selection() {
     watcher.clear();
     service.restart().await;
 
-    let active: BTreeMap<i64, i64> = active_reviews(&db)
+    let active: BTreeMap<i64, i64> = active_reviews(db)
         .into_iter()
         .map(|(film, user)| (user, film))
         .collect();
@@ -104,12 +94,12 @@ async fn a_service_killed_mid_burst_keeps_every_acknowledged_selection() {
         );
     }
     let double_booked = query_i64(
-        &db,
+        db,
         "SELECT COUNT(*) FROM (SELECT filmId FROM reviews WHERE active = 1 \
          GROUP BY filmId HAVING COUNT(*) > 1)",
     );
     assert_eq!(double_booked, 0);
-    let public_films = query_i64(&db, "SELECT COUNT(*) FROM films WHERE private = 0");
+    let public_films = query_i64(db, "SELECT COUNT(*) FROM films WHERE private = 0");
     let republished_films = |seen: &[MqttMessage]| {
         let fresh = seen
             .iter()
@@ -127,5 +117,5 @@ async fn a_service_killed_mid_burst_keeps_every_acknowledged_selection() {
         public_films,
         "every public film is republished"
     );
-    assert_broker_matches_database(&broker, &db, &[]).await;
+    assert_broker_matches_database(&broker, db, &[]).await;
 }

@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use futures_util::future::join_all;
 use serde_json::json;
 use tempfile::TempDir;
 
@@ -23,7 +24,7 @@ pub struct Extra {
 
 /// A new database with the seed plus `count` users (password `password`,
 /// bcrypt at the lowest cost to keep log-ins cheap).
-pub fn database_with_users(dir: &TempDir, count: usize) -> (PathBuf, Vec<Extra>) {
+fn database_with_users(dir: &TempDir, count: usize) -> (PathBuf, Vec<Extra>) {
     let path = dir.path().join("fm.db");
     let pool = film_manager::db::open(&path).expect("create the database");
     let conn = pool.get().expect("a connection");
@@ -93,4 +94,39 @@ pub async fn assert_broker_matches_database(broker: &Broker, db: &Path, deleted:
         retained, expected,
         "retained film statuses differ from the database"
     );
+}
+
+/// A service whose database has extra reviewers, each invited to every one
+/// of a few new public films of the seed's User and logged in.
+pub struct Crowd {
+    /// Holds the database file; dropped last.
+    _dir: TempDir,
+    pub db: PathBuf,
+    pub service: Service,
+    /// The reviewers' ids; `clients[i]` is logged in as `ids[i]`.
+    pub ids: Vec<i64>,
+    pub clients: Vec<Client>,
+    pub films: Vec<i64>,
+}
+
+/// Starts a [`Crowd`] of `reviewers` users and `films` films on `broker`.
+pub async fn crowd(broker: &Broker, reviewers: usize, films: usize) -> Crowd {
+    let dir = TempDir::new().expect("temp dir");
+    let (db, extras) = database_with_users(&dir, reviewers);
+    let service = Service::builder().broker(broker).db_path(&db).start().await;
+    let owner = logged_in(&service, seed::USER.email).await;
+    let ids: Vec<i64> = extras.iter().map(|u| u.id).collect();
+    let mut created = Vec::new();
+    for n in 0..films {
+        created.push(film_with_reviewers(&owner, &format!("Crowded {n}"), &ids).await);
+    }
+    let clients = join_all(extras.iter().map(|u| logged_in(&service, &u.email))).await;
+    Crowd {
+        _dir: dir,
+        db,
+        service,
+        ids,
+        clients,
+        films: created,
+    }
 }

@@ -6,7 +6,6 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use futures_util::future::join_all;
 use serde_json::json;
-use tempfile::TempDir;
 
 use crate::common::db::{active_reviews, query_i64};
 use crate::common::mqtt::{
@@ -16,8 +15,8 @@ use crate::common::mqtt::{
 use crate::common::seed::{self, FRANK, KAREN, RENE, USER};
 use crate::common::{Broker, DEADLINE, Service, wait_until};
 use crate::fixtures::{
-    CONVERGENCE, assert_broker_matches_database, database_with_users, film_with_reviewers,
-    logged_in, select,
+    CONVERGENCE, Crowd, assert_broker_matches_database, crowd, film_with_reviewers, logged_in,
+    select,
 };
 
 #[actix_web::test]
@@ -84,18 +83,15 @@ async fn the_slides_scenario_publishes_the_expected_retained_set() {
 
 #[actix_web::test]
 async fn many_users_racing_for_one_film_leave_exactly_one_holder() {
-    let dir = TempDir::new().expect("temp dir");
-    let (db, extras) = database_with_users(&dir, 8);
     let broker = Broker::start().await;
-    let service = Service::builder()
-        .broker(&broker)
-        .db_path(&db)
-        .start()
-        .await;
-    let owner = logged_in(&service, USER.email).await;
-    let ids: Vec<i64> = extras.iter().map(|u| u.id).collect();
-    let film = film_with_reviewers(&owner, "Contended", &ids).await;
-    let clients = join_all(extras.iter().map(|u| logged_in(&service, &u.email))).await;
+    let Crowd {
+        db,
+        ids,
+        clients,
+        films,
+        ..
+    } = &crowd(&broker, 8, 1).await;
+    let film = films[0];
 
     let attempts = (0..400).map(|n| {
         let (client, user) = (&clients[n % clients.len()], ids[n % ids.len()]);
@@ -118,7 +114,7 @@ async fn many_users_racing_for_one_film_leave_exactly_one_holder() {
         assert_eq!(reply.status, 409, "user {user}: {reply:?}");
         assert_eq!(reply.error(), Some("film_taken"));
     }
-    let active: Vec<_> = active_reviews(&db)
+    let active: Vec<_> = active_reviews(db)
         .into_iter()
         .filter(|(f, _)| *f == film)
         .collect();
@@ -210,21 +206,14 @@ async fn selections_made_while_the_broker_is_absent_reach_it_when_it_starts() {
 
 #[actix_web::test]
 async fn a_broker_restart_in_the_middle_of_a_burst_converges_to_the_database() {
-    let dir = TempDir::new().expect("temp dir");
-    let (db, extras) = database_with_users(&dir, 6);
     let mut broker = Broker::start().await;
-    let service = Service::builder()
-        .broker(&broker)
-        .db_path(&db)
-        .start()
-        .await;
-    let owner = logged_in(&service, USER.email).await;
-    let ids: Vec<i64> = extras.iter().map(|u| u.id).collect();
-    let mut films = Vec::new();
-    for n in 0..4 {
-        films.push(film_with_reviewers(&owner, &format!("Burst {n}"), &ids).await);
-    }
-    let clients = join_all(extras.iter().map(|u| logged_in(&service, &u.email))).await;
+    let Crowd {
+        db,
+        ids,
+        clients,
+        films,
+        ..
+    } = &crowd(&broker, 6, 4).await;
 
     let answered = Cell::new(0usize);
     let burst = join_all((0..clients.len()).map(|i| {
@@ -246,7 +235,7 @@ async fn a_broker_restart_in_the_middle_of_a_burst_converges_to_the_database() {
     };
     futures_util::future::join(burst, outage).await;
 
-    assert_broker_matches_database(&broker, &db, &[]).await;
+    assert_broker_matches_database(&broker, db, &[]).await;
 }
 
 #[actix_web::test]
