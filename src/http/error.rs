@@ -48,8 +48,9 @@ pub enum ApiError {
     NotFound(&'static str),
     #[error("{1}")]
     Conflict(&'static str, String),
-    #[error("this resource does not answer that method")]
-    MethodNotAllowed,
+    /// The methods the resource answers, for the `Allow` header.
+    #[error("this resource answers only {0}")]
+    MethodNotAllowed(&'static str),
     #[error(transparent)]
     Refused(#[from] Refusal),
     #[error("internal error")]
@@ -70,7 +71,7 @@ impl ApiError {
             ApiError::BadCredentials => "invalid_credentials",
             ApiError::Forbidden(_) => "forbidden",
             ApiError::NotFound(_) => "not_found",
-            ApiError::MethodNotAllowed => "method_not_allowed",
+            ApiError::MethodNotAllowed(_) => "method_not_allowed",
             ApiError::Refused(refusal) => match refusal {
                 Refusal::FilmNotFound => "not_found",
                 Refusal::NotInvited => "not_invited",
@@ -93,7 +94,7 @@ impl ResponseError for ApiError {
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Conflict(..) => StatusCode::CONFLICT,
-            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Refused(refusal) => match refusal {
                 Refusal::FilmNotFound => StatusCode::NOT_FOUND,
                 Refusal::NotInvited => StatusCode::FORBIDDEN,
@@ -115,7 +116,11 @@ impl ResponseError for ApiError {
         if let Some(first) = message.get(..1) {
             message = first.to_uppercase() + &message[1..] + ".";
         }
-        HttpResponse::build(status).json(ErrorBody {
+        let mut response = HttpResponse::build(status);
+        if let ApiError::MethodNotAllowed(allowed) = self {
+            response.insert_header((header::ALLOW, *allowed));
+        }
+        response.json(ErrorBody {
             code: status.as_u16(),
             error: self.reason().to_owned(),
             message,
@@ -168,11 +173,6 @@ pub fn path_rejection(error: PathError, _req: &HttpRequest) -> actix_web::Error 
 /// Turns a malformed query string into a 400.
 pub fn query_rejection(error: QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
     ApiError::bad_request("invalid_query", format!("malformed query: {error}")).into()
-}
-
-/// The answer for a method a resource does not route.
-pub async fn wrong_method() -> Result<HttpResponse, ApiError> {
-    Err(ApiError::MethodNotAllowed)
 }
 
 /// The answer for a path no route matches.

@@ -64,54 +64,57 @@ pub fn routes(cfg: &mut web::ServiceConfig, state: &AppState) {
 }
 
 fn api(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("").get(root))
-        .service(resource("/openapi.json").get(openapi::document))
+    cfg.service(resource("", "GET").get(root))
+        .service(resource("/openapi.json", "GET").get(openapi::document))
         .service(
-            resource("/users/authenticator")
+            resource("/users/authenticator", "POST, DELETE")
                 .post(auth::login)
                 .delete(auth::logout),
         )
-        .service(resource("/users").get(users::list))
-        .service(resource("/users/{id}").get(users::get))
+        .service(resource("/users", "GET").get(users::list))
+        .service(resource("/users/{id}", "GET").get(users::get))
         .service(
-            resource("/users/{id}/selection")
+            resource("/users/{id}/selection", "GET, PUT, DELETE")
                 .get(users::selection)
                 .put(users::select)
                 .delete(users::unselect),
         )
-        .service(resource("/films").post(films::create))
-        .service(resource("/films/private").get(films::private_films))
+        .service(resource("/films", "POST").post(films::create))
+        .service(resource("/films/private", "GET").get(films::private_films))
         .service(
-            resource("/films/private/{id}")
+            resource("/films/private/{id}", "GET, PUT, DELETE")
                 .get(films::private_film)
                 .put(films::update_private)
                 .delete(films::delete_private),
         )
-        .service(resource("/films/public").get(films::public_films))
-        .service(resource("/films/public/invited").get(films::invited_films))
-        .service(resource("/films/public/assignments").post(reviews::assign))
+        .service(resource("/films/public", "GET").get(films::public_films))
+        .service(resource("/films/public/invited", "GET").get(films::invited_films))
+        .service(resource("/films/public/assignments", "POST").post(reviews::assign))
         .service(
-            resource("/films/public/{id}")
+            resource("/films/public/{id}", "GET, PUT, DELETE")
                 .get(films::public_film)
                 .put(films::update_public)
                 .delete(films::delete_public),
         )
         .service(
-            resource("/films/public/{id}/reviews")
+            resource("/films/public/{id}/reviews", "GET, POST")
                 .get(reviews::list)
                 .post(reviews::invite),
         )
         .service(
-            resource("/films/public/{id}/reviews/{uid}")
+            resource("/films/public/{id}/reviews/{uid}", "GET, PUT, DELETE")
                 .get(reviews::get)
                 .put(reviews::complete)
                 .delete(reviews::withdraw),
         );
 }
 
-/// A resource that answers 405 to the methods it does not route.
-fn resource(path: &str) -> actix_web::Resource {
-    web::resource(path).default_service(web::to(error::wrong_method))
+/// A resource that answers 405, with `Allow: allowed`, to the methods it
+/// does not route.
+fn resource(path: &str, allowed: &'static str) -> actix_web::Resource {
+    web::resource(path).default_service(web::to(move || async move {
+        Err::<HttpResponse, _>(error::ApiError::MethodNotAllowed(allowed))
+    }))
 }
 
 /// The entry points of the API.

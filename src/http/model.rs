@@ -155,6 +155,7 @@ pub struct Credentials {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct FilmInput {
+    /// Leading and trailing white space is removed; a blank title is refused.
     #[schema(min_length = 1, max_length = 200)]
     pub title: String,
     pub private: bool,
@@ -169,7 +170,7 @@ impl FilmInput {
     /// Checks the fields and returns them as domain data.
     pub fn validate(self) -> Result<FilmData, ApiError> {
         let title = self.title.trim().to_owned();
-        if title.is_empty() || title.chars().count() > MAX_TITLE {
+        if title.is_empty() || self.title.chars().count() > MAX_TITLE {
             return Err(ApiError::bad_request(
                 "invalid_title",
                 format!("the title must have 1 to {MAX_TITLE} characters"),
@@ -289,13 +290,20 @@ impl CompletionInput {
 }
 
 fn check_date(field: &str, value: &str) -> Result<(), ApiError> {
+    // The parser alone would also take a signed or longer year.
+    let shaped = value.len() == 10
+        && value.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            _ => b.is_ascii_digit(),
+        });
     let format = format_description!("[year]-[month]-[day]");
-    Date::parse(value, format).map(|_| ()).map_err(|_| {
-        ApiError::bad_request(
-            "invalid_date",
-            format!("the field {field} must be a date as YYYY-MM-DD"),
-        )
-    })
+    if shaped && Date::parse(value, format).is_ok() {
+        return Ok(());
+    }
+    Err(ApiError::bad_request(
+        "invalid_date",
+        format!("the field {field} must be a date as YYYY-MM-DD"),
+    ))
 }
 
 fn check_rating(rating: i64) -> Result<(), ApiError> {
@@ -444,6 +452,14 @@ mod tests {
             (2, 2, None)
         );
         assert!(page(3).info(11, "/x").is_err());
+    }
+
+    #[test]
+    fn dates_are_exactly_year_month_day() {
+        assert!(check_date("d", "2026-12-03").is_ok());
+        for bad in ["+2026-12-03", "-0001-01-01", "2026-13-01", "2026-02-30", "26-12-03", ""] {
+            assert!(check_date("d", bad).is_err(), "{bad:?} was accepted");
+        }
     }
 
     #[test]

@@ -379,20 +379,25 @@ async fn a_wrong_method_on_a_known_resource_is_a_405_with_the_error_body() {
     let service = service().await;
     let owner = logged_in(&service, &USER).await;
     let wrong = [
-        (Method::PATCH, "/api/films/public/1"),
-        (Method::POST, "/api/users/1"),
-        (Method::DELETE, "/api/users"),
-        (Method::GET, "/api/films"),
-        (Method::DELETE, "/api/films/private"),
-        (Method::PUT, "/api"),
+        (Method::PATCH, "/api/films/public/1", "GET, PUT, DELETE"),
+        (Method::POST, "/api/users/1", "GET"),
+        (Method::DELETE, "/api/users", "GET"),
+        (Method::GET, "/api/films", "POST"),
+        (Method::DELETE, "/api/films/private", "GET"),
+        (Method::PUT, "/api", "GET"),
+        (Method::TRACE, "/api/users/authenticator", "POST, DELETE"),
     ];
 
     let mut failures = Vec::new();
-    for (method, path) in wrong {
+    for (method, path, allowed) in wrong {
         let reply = owner.request(method.clone(), path, None).await;
-        if reply.status != 405 || !is_error_body(reply.status, &reply.raw) {
+        let allow_header = reply.header("allow");
+        if reply.status != 405
+            || !is_error_body(reply.status, &reply.raw)
+            || allow_header != Some(allowed)
+        {
             failures.push(format!(
-                "{method} {path}: {} {}",
+                "{method} {path}: {} {} (Allow: {allow_header:?})",
                 reply.status,
                 reply.text()
             ));

@@ -116,7 +116,15 @@ async fn an_invalid_film_is_a_400_and_creates_nothing() {
             "invalid_title",
         ),
         (
+            json!({"title": format!("     {}", "x".repeat(200)), "private": true}),
+            "invalid_title",
+        ),
+        (
             json!({"title": "x", "private": true, "watchDate": "2026-02-30"}),
+            "invalid_date",
+        ),
+        (
+            json!({"title": "x", "private": true, "watchDate": "+2026-12-03"}),
             "invalid_date",
         ),
         (

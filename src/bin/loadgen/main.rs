@@ -97,7 +97,7 @@ fn setup_failed(error: &anyhow::Error) -> ExitCode {
 struct Service {
     url: String,
     db: PathBuf,
-    mqtt: String,
+    broker: verify::Broker,
     pid: Option<u32>,
     description: String,
     /// Keeps spawned processes alive until the checks are done.
@@ -123,15 +123,19 @@ fn measure(options: &RunOptions) -> anyhow::Result<report::Report> {
             &sessions,
             options.threads,
             options.warmup,
-        );
+        )?;
     }
     let mut runs = Vec::new();
     for scenario in std::iter::once(Scenario::Ceiling).chain(options.scenarios.iter().copied()) {
+        let duration = match scenario {
+            Scenario::Ceiling => options.ceiling,
+            _ => options.duration,
+        };
         system.block_on(release_all(&http, &sessions))?;
         progress(&format!(
             "{}: {:.0} s, {} users",
             scenario.name(),
-            options.duration.as_secs_f64(),
+            duration.as_secs_f64(),
             sessions.len()
         ));
         runs.push(scenario::run(
@@ -139,8 +143,8 @@ fn measure(options: &RunOptions) -> anyhow::Result<report::Report> {
             &plan,
             &sessions,
             options.threads,
-            options.duration,
-        ));
+            duration,
+        )?);
     }
 
     progress("verifying");
@@ -155,10 +159,16 @@ fn progress(message: &str) {
 /// Starts the service (all-in-one mode) or describes the existing one.
 fn service(options: &RunOptions) -> anyhow::Result<Service> {
     match &options.target {
-        Target::Existing { url, db, mqtt, pid } => Ok(Service {
+        Target::Existing {
+            url,
+            db,
+            mqtt,
+            mqtt_login,
+            pid,
+        } => Ok(Service {
             url: url.clone(),
             db: db.clone(),
-            mqtt: mqtt.clone(),
+            broker: verify::Broker::parse(mqtt, mqtt_login.clone())?,
             pid: *pid,
             description: format!("existing service at {url}"),
             _stack: None,
@@ -174,8 +184,9 @@ fn service(options: &RunOptions) -> anyhow::Result<Service> {
                     .context("locating this executable")?
                     .with_file_name("film-manager"),
             };
-            let runs = 1 + options.scenarios.len() as u32;
-            let session = options.warmup + options.duration * runs + SESSION_MARGIN;
+            let runs = options.scenarios.len() as u32;
+            let session =
+                options.warmup + options.ceiling + options.duration * runs + SESSION_MARGIN;
             let spec = ServiceSpec {
                 binary: binary.clone(),
                 log_filter: log_filter.clone(),
@@ -193,7 +204,7 @@ fn service(options: &RunOptions) -> anyhow::Result<Service> {
             Ok(Service {
                 url: stack.url.clone(),
                 db: stack.db.clone(),
-                mqtt: stack.mqtt_url.clone(),
+                broker: verify::Broker::parse(&stack.mqtt_url, None)?,
                 pid: stack.service_pid(),
                 description: binary.display().to_string(),
                 _stack: Some(stack),
@@ -275,7 +286,7 @@ async fn check(
     let expected = verify::expected_statuses(&service.db)?;
     found.films_checked = expected.len();
     (found.mqtt_mismatches, found.mqtt_converged_after_s) =
-        verify::mqtt_against(&service.mqtt, &expected).await?;
+        verify::mqtt_against(&service.broker, &expected).await?;
 
     let active = verify::active_films(&service.db)?;
     found.view_mismatches = verify::service_view(http, sessions, &active).await?;

@@ -27,7 +27,8 @@ WORKLOAD
     --catalogue K      extra public films, read by the mixed scenario [100]
     --scenarios LIST   comma-separated: hot, spread, mixed [hot,spread,mixed]
                        (the ceiling, GET /api, is always measured first)
-    --duration SECS    measured time of each scenario and of the ceiling [10]
+    --duration SECS    measured time of each scenario [10]
+    --ceiling SECS     measured time of the ceiling [same as --duration]
     --warmup SECS      unmeasured ceiling traffic before the first run [2]
     --threads T        client threads, each with its own connections [1]
 
@@ -43,6 +44,10 @@ EXISTING SERVICE
     --url URL          base URL of the service, e.g. http://127.0.0.1:3001
     --db PATH          its SQLite file (read-only here), made by `prepare`
     --mqtt URL         its broker, mqtt://host:port
+    --mqtt-user U      broker login of the checker, which publishes a
+    --mqtt-password P  sentinel on loadgen/sentinel/...: needed when
+                       anonymous clients may not publish (the repository's
+                       mosquitto.conf: use the service's login)
     --service-pid PID  its process, for CPU and RSS figures (optional)
 
 Exit status: 0 when every check passed, 1 on any rule violation, MQTT or
@@ -72,6 +77,8 @@ pub enum Target {
         url: String,
         db: PathBuf,
         mqtt: String,
+        /// Broker user and password of the checker, if any.
+        mqtt_login: Option<(String, String)>,
         pid: Option<u32>,
     },
 }
@@ -83,6 +90,8 @@ pub struct RunOptions {
     pub target: Target,
     pub scenarios: Vec<Scenario>,
     pub duration: Duration,
+    /// Measured time of the ceiling run.
+    pub ceiling: Duration,
     pub warmup: Duration,
     pub threads: usize,
     pub json: bool,
@@ -108,6 +117,7 @@ struct Flags {
     catalogue: Option<usize>,
     scenarios: Option<Vec<Scenario>>,
     duration: Option<f64>,
+    ceiling: Option<f64>,
     warmup: Option<f64>,
     threads: Option<usize>,
     service_bin: Option<PathBuf>,
@@ -115,6 +125,8 @@ struct Flags {
     url: Option<String>,
     db: Option<PathBuf>,
     mqtt: Option<String>,
+    mqtt_user: Option<String>,
+    mqtt_password: Option<String>,
     pid: Option<u32>,
 }
 
@@ -136,13 +148,15 @@ pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Command, String>
     if shape.films < 2 {
         return Err("--films must be at least 2 (users switch among them)".into());
     }
+    let duration = flags.duration.unwrap_or(10.0);
     Ok(Command::Run(RunOptions {
         shape,
         target: target(&flags)?,
         scenarios: flags
             .scenarios
             .unwrap_or_else(|| Scenario::MEASURED.to_vec()),
-        duration: seconds("--duration", flags.duration.unwrap_or(10.0))?,
+        duration: seconds("--duration", duration)?,
+        ceiling: seconds("--ceiling", flags.ceiling.unwrap_or(duration))?,
         warmup: Duration::from_secs_f64(flags.warmup.unwrap_or(2.0).max(0.0)),
         threads: positive("--threads", flags.threads.unwrap_or(1))?,
         json: flags.json,
@@ -160,6 +174,10 @@ fn target(flags: &Flags) -> Result<Target, String> {
             url: url.trim_end_matches('/').to_owned(),
             db: db.clone(),
             mqtt: mqtt.clone(),
+            mqtt_login: flags.mqtt_user.clone().map(|user| {
+                let password = flags.mqtt_password.clone().unwrap_or_default();
+                (user, password)
+            }),
             pid: flags.pid,
         }),
         _ => Err("--url, --db and --mqtt go together (an existing service)".into()),
@@ -190,6 +208,7 @@ fn read_flags<I: IntoIterator<Item = String>>(args: I) -> Result<Flags, String> 
             "--catalogue" => flags.catalogue = Some(number(&name, &value()?)?),
             "--scenarios" => flags.scenarios = Some(scenarios(&value()?)?),
             "--duration" => flags.duration = Some(number(&name, &value()?)?),
+            "--ceiling" => flags.ceiling = Some(number(&name, &value()?)?),
             "--warmup" => flags.warmup = Some(number(&name, &value()?)?),
             "--threads" => flags.threads = Some(number(&name, &value()?)?),
             "--service-bin" => flags.service_bin = Some(value()?.into()),
@@ -197,6 +216,8 @@ fn read_flags<I: IntoIterator<Item = String>>(args: I) -> Result<Flags, String> 
             "--url" => flags.url = Some(value()?),
             "--db" => flags.db = Some(value()?.into()),
             "--mqtt" => flags.mqtt = Some(value()?),
+            "--mqtt-user" => flags.mqtt_user = Some(value()?),
+            "--mqtt-password" => flags.mqtt_password = Some(value()?),
             "--service-pid" => flags.pid = Some(number(&name, &value()?)?),
             _ => return Err(format!("unknown argument {arg:?}")),
         }

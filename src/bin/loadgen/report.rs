@@ -54,6 +54,7 @@ pub struct Settings {
     pub films: usize,
     pub catalogue: usize,
     pub duration_s: f64,
+    pub ceiling_s: f64,
     pub client_threads: usize,
     pub service: String,
     pub service_log: Option<String>,
@@ -149,6 +150,7 @@ fn settings(options: &RunOptions, service: String) -> Settings {
         films: options.shape.films,
         catalogue: options.shape.catalogue,
         duration_s: options.duration.as_secs_f64(),
+        ceiling_s: options.ceiling.as_secs_f64(),
         client_threads: options.threads,
         service,
         service_log,
@@ -340,8 +342,8 @@ pub fn table(report: &Report) -> String {
     );
     let _ = writeln!(
         out,
-        "run: {} users = {} connections, {} spread films, {} catalogue films, {:.0} s per scenario, {} client thread(s)",
-        s.users, s.connections, s.films, s.catalogue, s.duration_s, s.client_threads
+        "run: {} users = {} connections, {} spread films, {} catalogue films, {:.0} s per scenario ({:.0} s ceiling), {} client thread(s)",
+        s.users, s.connections, s.films, s.catalogue, s.duration_s, s.ceiling_s, s.client_threads
     );
     let _ = writeln!(
         out,

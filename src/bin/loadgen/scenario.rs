@@ -98,14 +98,14 @@ pub struct ScenarioRun {
 }
 
 /// Plays `scenario` with every session for `duration`, on `threads`
-/// client threads.
+/// client threads. Fails only if a client thread panicked.
 pub fn run(
     scenario: Scenario,
     plan: &Plan,
     sessions: &[Session],
     threads: usize,
     duration: Duration,
-) -> ScenarioRun {
+) -> anyhow::Result<ScenarioRun> {
     let cpu_before = (
         plan.service_pid.and_then(probe::cpu_seconds),
         probe::own_cpu_seconds(),
@@ -125,13 +125,13 @@ pub fn run(
                 })
             })
             .collect();
-        let groups: Vec<Group> = workers
-            .into_iter()
-            .filter_map(|worker| worker.join().ok())
-            .collect();
+        let groups: Result<Vec<Group>, _> =
+            workers.into_iter().map(|worker| worker.join()).collect();
         sampling.store(false, Ordering::Relaxed);
         (groups, sampler.join().unwrap_or_default())
     });
+    let groups =
+        groups.map_err(|_| anyhow::anyhow!("a client thread of {} panicked", scenario.name()))?;
 
     let mut run = ScenarioRun {
         scenario,
@@ -149,7 +149,7 @@ pub fn run(
         run.recorder.merge(group.recorder);
         run.holds.extend(group.holds);
     }
-    run
+    Ok(run)
 }
 
 fn delta(before: Option<f64>, after: Option<f64>) -> Option<f64> {

@@ -126,13 +126,12 @@ fn active_payload(user: i64, name: &str) -> String {
 /// match or the deadline passes; returns the differences of the last
 /// snapshot and how long matching took.
 pub async fn mqtt_against(
-    mqtt_url: &str,
+    broker: &Broker,
     expected: &BTreeMap<i64, String>,
 ) -> anyhow::Result<(Vec<String>, Option<f64>)> {
-    let (host, port) = broker_address(mqtt_url)?;
     let started = Instant::now();
     loop {
-        let snapshot = retained_snapshot(&host, port).await;
+        let snapshot = retained_snapshot(broker).await;
         let differences = match &snapshot {
             Ok(retained) => differences(expected, retained),
             Err(error) => vec![format!("no snapshot of the broker: {error}")],
@@ -177,25 +176,46 @@ fn differences(
     found
 }
 
-fn broker_address(url: &str) -> anyhow::Result<(String, u16)> {
-    let rest = url
-        .strip_prefix("mqtt://")
-        .or_else(|| url.strip_prefix("tcp://"))
-        .unwrap_or(url);
-    let rest = rest.trim_end_matches('/');
-    match rest.rsplit_once(':') {
-        Some((host, port)) => Ok((host.to_owned(), port.parse().context("the broker port")?)),
-        None => Ok((rest.to_owned(), 1883)),
+/// The broker the checker reads, and as whom.
+#[derive(Debug, Clone)]
+pub struct Broker {
+    host: String,
+    port: u16,
+    login: Option<(String, String)>,
+}
+
+impl Broker {
+    /// Parses `mqtt://host:port` (scheme and port optional, default 1883).
+    pub fn parse(url: &str, login: Option<(String, String)>) -> anyhow::Result<Broker> {
+        let rest = url
+            .strip_prefix("mqtt://")
+            .or_else(|| url.strip_prefix("tcp://"))
+            .unwrap_or(url)
+            .trim_end_matches('/');
+        let (host, port) = match rest.rsplit_once(':') {
+            Some((host, port)) => (host, port.parse().context("the broker port")?),
+            None => (rest, 1883),
+        };
+        anyhow::ensure!(!host.is_empty(), "no host in the broker URL {url:?}");
+        Ok(Broker {
+            host: host.to_owned(),
+            port,
+            login,
+        })
     }
 }
 
 /// Every retained message on the broker now, topic → payload.
-async fn retained_snapshot(host: &str, port: u16) -> anyhow::Result<BTreeMap<String, String>> {
+async fn retained_snapshot(broker: &Broker) -> anyhow::Result<BTreeMap<String, String>> {
     let unique = format!("{}-{:08x}", std::process::id(), rand::random::<u32>());
-    let mut options = MqttOptions::new(format!("loadgen-check-{unique}"), host, port);
+    let id = format!("loadgen-check-{unique}");
+    let mut options = MqttOptions::new(id, broker.host.clone(), broker.port);
     options
         .set_keep_alive(Duration::from_secs(5))
         .set_max_packet_size(1 << 20, 1 << 20);
+    if let Some((user, password)) = &broker.login {
+        options.set_credentials(user, password);
+    }
     let (client, mut events) = AsyncClient::new(options, 16);
     let sentinel = format!("{SENTINEL_PREFIX}{unique}");
     client
@@ -227,7 +247,12 @@ async fn retained_snapshot(host: &str, port: u16) -> anyhow::Result<BTreeMap<Str
     };
     let outcome = actix_web::rt::time::timeout(SNAPSHOT_DEADLINE, collect).await;
     let _ = client.try_disconnect();
-    outcome.unwrap_or_else(|_| Err(anyhow::anyhow!("no sentinel within {SNAPSHOT_DEADLINE:?}")))
+    outcome.unwrap_or_else(|_| {
+        Err(anyhow::anyhow!(
+            "the sentinel did not come back within {SNAPSHOT_DEADLINE:?} \
+             (may this client publish? see --mqtt-user)"
+        ))
+    })
 }
 
 /// Load users whose selection, as `GET /api/users/{id}/selection` answers
