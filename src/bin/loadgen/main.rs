@@ -82,7 +82,7 @@ fn main() -> ExitCode {
             Err(error) => setup_failed(&error),
         },
         Err(usage) => {
-            eprintln!("loadgen: {usage}\n\n{}", options::USAGE);
+            eprintln!("loadgen: {usage} (see loadgen --help)");
             ExitCode::from(2)
         }
     }
