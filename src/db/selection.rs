@@ -1,7 +1,8 @@
 //! Active films: the `active` column of `reviews`.
 //!
 //! Only a film's actor calls [`activate`] and [`deactivate`] for that film,
-//! so the actors' view and these rows change in the same order.
+//! so the actors' view and these rows change in the same order. Statements
+//! are cached per connection: parsing them cost more than running them.
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
@@ -18,11 +19,8 @@ pub fn activate(
 ) -> Result<Result<Option<FilmId>, Refusal>, DbError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let completed: Option<bool> = tx
-        .query_row(
-            "SELECT completed FROM reviews WHERE filmId = ?1 AND reviewerId = ?2",
-            [film, user],
-            |r| r.get(0),
-        )
+        .prepare_cached("SELECT completed FROM reviews WHERE filmId = ?1 AND reviewerId = ?2")?
+        .query_row([film, user], |r| r.get(0))
         .optional()?;
     match completed {
         None => return Ok(Err(Refusal::NotInvited)),
@@ -31,31 +29,24 @@ pub fn activate(
     }
 
     let previous: Option<FilmId> = tx
-        .query_row(
-            "SELECT filmId FROM reviews WHERE reviewerId = ?1 AND active = 1",
-            [user],
-            |r| r.get(0),
-        )
+        .prepare_cached("SELECT filmId FROM reviews WHERE reviewerId = ?1 AND active = 1")?
+        .query_row([user], |r| r.get(0))
         .optional()?
         .filter(|&previous| previous != film);
-    tx.execute(
+    tx.prepare_cached(
         "UPDATE reviews SET active = 0 WHERE reviewerId = ?1 AND active = 1 AND filmId <> ?2",
-        [user, film],
-    )?;
-    tx.execute(
-        "UPDATE reviews SET active = 1 WHERE filmId = ?1 AND reviewerId = ?2",
-        [film, user],
-    )?;
+    )?
+    .execute([user, film])?;
+    tx.prepare_cached("UPDATE reviews SET active = 1 WHERE filmId = ?1 AND reviewerId = ?2")?
+        .execute([film, user])?;
     tx.commit()?;
     Ok(Ok(previous))
 }
 
 /// Makes `film` inactive for `user` (a no-op when it was not active).
 pub fn deactivate(conn: &Connection, film: FilmId, user: UserId) -> Result<(), DbError> {
-    conn.execute(
-        "UPDATE reviews SET active = 0 WHERE filmId = ?1 AND reviewerId = ?2",
-        [film, user],
-    )?;
+    conn.prepare_cached("UPDATE reviews SET active = 0 WHERE filmId = ?1 AND reviewerId = ?2")?
+        .execute([film, user])?;
     Ok(())
 }
 

@@ -457,7 +457,14 @@ mod tests {
     #[test]
     fn dates_are_exactly_year_month_day() {
         assert!(check_date("d", "2026-12-03").is_ok());
-        for bad in ["+2026-12-03", "-0001-01-01", "2026-13-01", "2026-02-30", "26-12-03", ""] {
+        for bad in [
+            "+2026-12-03",
+            "-0001-01-01",
+            "2026-13-01",
+            "2026-02-30",
+            "26-12-03",
+            "",
+        ] {
             assert!(check_date("d", bad).is_err(), "{bad:?} was accepted");
         }
     }
