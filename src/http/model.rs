@@ -230,15 +230,6 @@ pub struct SelectionInput {
     reviews: Option<serde_json::Value>,
 }
 
-/// The active film of a user.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct SelectionView {
-    /// The active film's id.
-    pub id: FilmId,
-    /// The active film.
-    pub film: String,
-}
-
 /// One invitation to create.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]

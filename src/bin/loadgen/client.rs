@@ -28,6 +28,11 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// reused between scenarios.
 const POOL_KEEP_ALIVE: Duration = Duration::from_secs(2);
 
+/// Pool keep-alive of a session that sends a request every few seconds
+/// ([`Http::for_session`]): long enough to keep its one connection between
+/// requests, still below the service's keep-alive.
+const SESSION_KEEP_ALIVE: Duration = Duration::from_secs(4);
+
 /// Largest body read (a page of films is a few KiB).
 const BODY_LIMIT: usize = 4 * 1024 * 1024;
 
@@ -36,6 +41,13 @@ const BODY_LIMIT: usize = 4 * 1024 * 1024;
 pub struct Session {
     pub user_id: i64,
     cookie: String,
+}
+
+impl Session {
+    /// The `fm_session=...` pair to send in a `Cookie` header.
+    pub fn cookie(&self) -> &str {
+        &self.cookie
+    }
 }
 
 /// What one request brought back.
@@ -85,10 +97,20 @@ pub struct Http {
 impl Http {
     /// A client of the service at `base` with room for `connections`.
     pub fn new(base: &str, connections: usize) -> Http {
+        Http::with_pool(base, connections + 8, POOL_KEEP_ALIVE)
+    }
+
+    /// A client with a pool of its own for one long-lived session: one
+    /// connection, kept open between requests a few seconds apart.
+    pub fn for_session(base: &str) -> Http {
+        Http::with_pool(base, 1, SESSION_KEEP_ALIVE)
+    }
+
+    fn with_pool(base: &str, limit: usize, keep_alive: Duration) -> Http {
         let connector = Connector::new()
-            .limit(connections + 8)
+            .limit(limit)
             .timeout(Duration::from_secs(10))
-            .conn_keep_alive(POOL_KEEP_ALIVE);
+            .conn_keep_alive(keep_alive);
         let client = awc::Client::builder()
             .connector(connector)
             .timeout(REQUEST_TIMEOUT)

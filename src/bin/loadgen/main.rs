@@ -8,7 +8,10 @@
 //! - [`stack`]: the all-in-one mode's Mosquitto and service processes.
 //! - [`client`]: log-in and timed requests over awc.
 //! - [`scenario`]: the closed-loop clients of the ceiling, hot, spread and
-//!   mixed scenarios, on one or more client threads.
+//!   mixed scenarios, on one or more client threads, and the paced clients
+//!   of slow-clients.
+//! - [`slow`]: the slow-clients scenario: idle and loaded phases, background
+//!   sessions, slow raw-TCP clients, and its report.
 //! - [`stats`]: latencies and status counts.
 //! - [`probe`]: CPU and memory figures from `/proc`.
 //! - [`verify`]: the checks after the load.
@@ -23,6 +26,7 @@ mod prepare;
 mod probe;
 mod report;
 mod scenario;
+mod slow;
 mod stack;
 mod stats;
 mod verify;
@@ -31,7 +35,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use actix_web::rt::System;
+use actix_web::rt::{System, SystemRunner};
 use anyhow::{Context, ensure};
 use futures_util::future::join_all;
 
@@ -64,16 +68,9 @@ fn main() -> ExitCode {
             Err(error) => setup_failed(&error),
         },
         Ok(Command::Run(options)) => match measure(&options) {
-            Ok(report) => {
-                if options.json {
-                    println!(
-                        "{}",
-                        serde_json::to_string_pretty(&report).unwrap_or_default()
-                    );
-                } else {
-                    print!("{}", report::table(&report));
-                }
-                if report.failures.is_empty() {
+            Ok(measured) => {
+                print!("{}", measured.render(options.json));
+                if measured.passed() {
                     ExitCode::SUCCESS
                 } else {
                     ExitCode::FAILURE
@@ -93,6 +90,40 @@ fn setup_failed(error: &anyhow::Error) -> ExitCode {
     ExitCode::from(2)
 }
 
+/// The report of a run, by kind of run.
+enum Measured {
+    Scenarios(report::Report),
+    SlowClients(slow::SlowReport),
+}
+
+impl Measured {
+    /// The report as tables, or as JSON.
+    fn render(&self, json: bool) -> String {
+        let text = match (self, json) {
+            (Measured::Scenarios(report), false) => report::table(report),
+            (Measured::SlowClients(report), false) => slow::table(report),
+            (Measured::Scenarios(report), true) => to_json(report),
+            (Measured::SlowClients(report), true) => to_json(report),
+        };
+        if text.ends_with('\n') {
+            text
+        } else {
+            text + "\n"
+        }
+    }
+
+    fn passed(&self) -> bool {
+        match self {
+            Measured::Scenarios(report) => report.failures.is_empty(),
+            Measured::SlowClients(report) => report.failures.is_empty(),
+        }
+    }
+}
+
+fn to_json(report: &impl serde::Serialize) -> String {
+    serde_json::to_string_pretty(report).unwrap_or_default()
+}
+
 /// Where the service under load is.
 struct Service {
     url: String,
@@ -104,13 +135,18 @@ struct Service {
     _stack: Option<Stack>,
 }
 
-fn measure(options: &RunOptions) -> anyhow::Result<report::Report> {
+fn measure(options: &RunOptions) -> anyhow::Result<Measured> {
     let service = service(options)?;
     let workload = prepare::discover(&service.db, options.shape)?;
     let system = System::new();
     let http = Http::new(&service.url, options.shape.users);
     let sessions = system.block_on(login_all(&http, &workload))?;
     let plan = system.block_on(plan(&http, &sessions, &workload, &service))?;
+    if options.slow_clients() {
+        return slow_clients(
+            options, &system, &http, &sessions, &workload, &plan, service,
+        );
+    }
 
     if !options.warmup.is_zero() {
         progress(&format!(
@@ -148,8 +184,41 @@ fn measure(options: &RunOptions) -> anyhow::Result<report::Report> {
     }
 
     progress("verifying");
-    let findings = system.block_on(check(&http, &sessions, &service, &runs))?;
-    Ok(report::build(options, service.description, &runs, findings))
+    let measured: Vec<&ScenarioRun> = runs.iter().collect();
+    let findings = system.block_on(check(&http, &sessions, &service, &measured))?;
+    Ok(Measured::Scenarios(report::build(
+        options,
+        service.description,
+        &runs,
+        findings,
+    )))
+}
+
+/// The slow-clients scenario ([`slow`]): the first users send the normal
+/// requests, the last one the slow body.
+fn slow_clients(
+    options: &RunOptions,
+    system: &SystemRunner,
+    http: &Http,
+    sessions: &[Session],
+    workload: &Workload,
+    plan: &Plan,
+    service: Service,
+) -> anyhow::Result<Measured> {
+    let normal = &sessions[..options.slow.normal_clients.min(sessions.len())];
+    let slow_body = sessions.last().context("no users")?;
+    let reset = || system.block_on(release_all(http, normal));
+    let measurement = slow::run(options, plan, normal, slow_body, &workload.users, reset)?;
+
+    progress("verifying");
+    let phases: Vec<&ScenarioRun> = measurement.phases.iter().collect();
+    let findings = system.block_on(check(http, sessions, &service, &phases))?;
+    Ok(Measured::SlowClients(slow::report(
+        options,
+        service.description,
+        measurement,
+        findings,
+    )))
 }
 
 fn progress(message: &str) {
@@ -184,9 +253,13 @@ fn service(options: &RunOptions) -> anyhow::Result<Service> {
                     .context("locating this executable")?
                     .with_file_name("film-manager"),
             };
-            let runs = options.scenarios.len() as u32;
-            let session =
-                options.warmup + options.ceiling + options.duration * runs + SESSION_MARGIN;
+            // slow-clients has no ceiling but two phases.
+            let (ceiling, runs) = if options.slow_clients() {
+                (Duration::ZERO, 2)
+            } else {
+                (options.ceiling, options.scenarios.len() as u32)
+            };
+            let session = options.warmup + ceiling + options.duration * runs + SESSION_MARGIN;
             let spec = ServiceSpec {
                 binary: binary.clone(),
                 log_filter: log_filter.clone(),
@@ -276,7 +349,7 @@ async fn check(
     http: &Http,
     sessions: &[Session],
     service: &Service,
-    runs: &[ScenarioRun],
+    runs: &[&ScenarioRun],
 ) -> anyhow::Result<Findings> {
     let mut found = Findings {
         rule_violations: verify::rule_violations(&service.db)?,

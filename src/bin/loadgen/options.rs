@@ -26,11 +26,23 @@ WORKLOAD
     --films M          films of the spread and mixed scenarios [16]
     --catalogue K      extra public films, read by the mixed scenario [100]
     --scenarios LIST   comma-separated: hot, spread, mixed [hot,spread,mixed]
-                       (the ceiling, GET /api, is always measured first)
+                       (the ceiling, GET /api, is always measured first),
+                       or slow-clients alone (below)
     --duration SECS    measured time of each scenario [10]
     --ceiling SECS     measured time of the ceiling [same as --duration]
     --warmup SECS      unmeasured ceiling traffic before the first run [2]
     --threads T        client threads, each with its own connections [1]
+
+SLOW CLIENTS (--scenarios slow-clients)
+    Paced normal requests, measured idle, then again while SESSIONS
+    logged-in sessions and slow raw-TCP clients load the service; fails if
+    the p50 latency under load exceeds 2 x the idle p50. --duration is the
+    time of each of the two phases; --users must cover --normal-clients.
+    --normal-clients C clients of the normal requests [8]
+    --rate R           normal requests per second, all clients together [400]
+    --sessions S       background sessions (they reuse the users) [300]
+    --slowloris N      clients that dribble a request head [5]
+                       (plus one slow body and one client that never reads)
 
 OUTPUT
     --json             print the report as JSON instead of tables
@@ -83,6 +95,19 @@ pub enum Target {
     },
 }
 
+/// The slow-clients scenario's load.
+#[derive(Debug, Clone, Copy)]
+pub struct SlowOptions {
+    /// Paced clients of the normal requests.
+    pub normal_clients: usize,
+    /// Normal requests per second, all clients together.
+    pub rate: f64,
+    /// Long-lived background sessions, each on a connection of its own.
+    pub sessions: usize,
+    /// Clients dribbling a request head.
+    pub slowloris: usize,
+}
+
 /// Everything a measuring run needs.
 #[derive(Debug, Clone)]
 pub struct RunOptions {
@@ -95,6 +120,14 @@ pub struct RunOptions {
     pub warmup: Duration,
     pub threads: usize,
     pub json: bool,
+    pub slow: SlowOptions,
+}
+
+impl RunOptions {
+    /// Whether this run is the slow-clients scenario (which runs alone).
+    pub fn slow_clients(&self) -> bool {
+        self.scenarios == [Scenario::SlowClients]
+    }
 }
 
 /// What the command line asks for.
@@ -120,6 +153,10 @@ struct Flags {
     ceiling: Option<f64>,
     warmup: Option<f64>,
     threads: Option<usize>,
+    normal_clients: Option<usize>,
+    rate: Option<f64>,
+    sessions: Option<usize>,
+    slowloris: Option<usize>,
     service_bin: Option<PathBuf>,
     service_log: Option<String>,
     url: Option<String>,
@@ -149,6 +186,18 @@ pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Command, String>
         return Err("--films must be at least 2 (users switch among them)".into());
     }
     let duration = flags.duration.unwrap_or(10.0);
+    let slow = SlowOptions {
+        normal_clients: positive("--normal-clients", flags.normal_clients.unwrap_or(8))?,
+        rate: flags.rate.unwrap_or(400.0),
+        sessions: flags.sessions.unwrap_or(300),
+        slowloris: flags.slowloris.unwrap_or(5),
+    };
+    if !(slow.rate.is_finite() && slow.rate > 0.0) {
+        return Err("--rate must be a positive number of requests per second".into());
+    }
+    if slow.normal_clients > shape.users {
+        return Err("--normal-clients cannot exceed --users".into());
+    }
     Ok(Command::Run(RunOptions {
         shape,
         target: target(&flags)?,
@@ -160,6 +209,7 @@ pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Command, String>
         warmup: Duration::from_secs_f64(flags.warmup.unwrap_or(2.0).max(0.0)),
         threads: positive("--threads", flags.threads.unwrap_or(1))?,
         json: flags.json,
+        slow,
     }))
 }
 
@@ -211,6 +261,10 @@ fn read_flags<I: IntoIterator<Item = String>>(args: I) -> Result<Flags, String> 
             "--ceiling" => flags.ceiling = Some(number(&name, &value()?)?),
             "--warmup" => flags.warmup = Some(number(&name, &value()?)?),
             "--threads" => flags.threads = Some(number(&name, &value()?)?),
+            "--normal-clients" => flags.normal_clients = Some(number(&name, &value()?)?),
+            "--rate" => flags.rate = Some(number(&name, &value()?)?),
+            "--sessions" => flags.sessions = Some(number(&name, &value()?)?),
+            "--slowloris" => flags.slowloris = Some(number(&name, &value()?)?),
             "--service-bin" => flags.service_bin = Some(value()?.into()),
             "--service-log" => flags.service_log = Some(value()?),
             "--url" => flags.url = Some(value()?),
@@ -253,16 +307,21 @@ fn scenarios(list: &str) -> Result<Vec<Scenario>, String> {
         .map(str::trim)
         .filter(|name| !name.is_empty())
     {
-        let scenario = Scenario::MEASURED
+        let scenario = Scenario::CHOOSABLE
             .into_iter()
             .find(|scenario| scenario.name() == name)
-            .ok_or(format!("unknown scenario {name:?} (hot, spread, mixed)"))?;
+            .ok_or(format!(
+                "unknown scenario {name:?} (hot, spread, mixed, slow-clients)"
+            ))?;
         if !chosen.contains(&scenario) {
             chosen.push(scenario);
         }
     }
     if chosen.is_empty() {
         return Err("--scenarios names no scenario".into());
+    }
+    if chosen.len() > 1 && chosen.contains(&Scenario::SlowClients) {
+        return Err("slow-clients runs alone (it has no ceiling run)".into());
     }
     Ok(chosen)
 }
@@ -308,5 +367,24 @@ mod tests {
         assert!(parse(args("--scenarios hot,cold")).is_err());
         assert!(parse(args("--films")).is_err());
         assert!(parse(args("prepare")).is_err());
+        assert!(parse(args("--scenarios hot,slow-clients")).is_err());
+        assert!(parse(args("--scenarios slow-clients --rate 0")).is_err());
+        assert!(parse(args("--users 4 --scenarios slow-clients")).is_err());
+    }
+
+    #[test]
+    fn slow_clients_runs_alone_with_its_own_load() {
+        let Command::Run(run) = parse(args(
+            "--scenarios slow-clients --sessions 50 --slowloris 2 --rate 100",
+        ))
+        .unwrap() else {
+            panic!("not a run")
+        };
+
+        assert!(run.slow_clients());
+        assert_eq!(run.slow.sessions, 50);
+        assert_eq!(run.slow.slowloris, 2);
+        assert_eq!(run.slow.rate, 100.0);
+        assert_eq!(run.slow.normal_clients, 8);
     }
 }

@@ -67,8 +67,10 @@ pub struct RunReport {
     pub elapsed_s: f64,
     pub requests: usize,
     pub throughput_rps: f64,
-    /// Throughput ÷ the ceiling's throughput.
-    pub ratio_to_ceiling: f64,
+    /// Throughput ÷ the ceiling's throughput (none in runs without a
+    /// ceiling, i.e. slow-clients).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ratio_to_ceiling: Option<f64>,
     pub latency: Summary,
     /// Per request kind: throughput and latency.
     pub kinds: BTreeMap<Kind, KindReport>,
@@ -126,7 +128,10 @@ pub fn build(
     let ceiling = runs
         .first()
         .map_or(0.0, |run| rate(run.recorder.total(), run.elapsed));
-    let runs: Vec<RunReport> = runs.iter().map(|run| run_report(run, ceiling)).collect();
+    let runs: Vec<RunReport> = runs
+        .iter()
+        .map(|run| run_report(run, Some(ceiling)))
+        .collect();
     let targets = targets(&runs, &verification, options.shape.users);
     let failures = failures(&runs, &verification);
     Report {
@@ -157,7 +162,8 @@ fn settings(options: &RunOptions, service: String) -> Settings {
     }
 }
 
-fn run_report(run: &ScenarioRun, ceiling_rps: f64) -> RunReport {
+/// The figures of `run`, with its ratio to `ceiling_rps` if given.
+pub fn run_report(run: &ScenarioRun, ceiling_rps: Option<f64>) -> RunReport {
     let elapsed = run.elapsed.as_secs_f64();
     let requests = run.recorder.total();
     let throughput = rate(requests, run.elapsed);
@@ -167,11 +173,13 @@ fn run_report(run: &ScenarioRun, ceiling_rps: f64) -> RunReport {
         elapsed_s: elapsed,
         requests,
         throughput_rps: throughput,
-        ratio_to_ceiling: if ceiling_rps > 0.0 {
-            throughput / ceiling_rps
-        } else {
-            0.0
-        },
+        ratio_to_ceiling: ceiling_rps.map(|ceiling| {
+            if ceiling > 0.0 {
+                throughput / ceiling
+            } else {
+                0.0
+            }
+        }),
         latency: run.recorder.overall(),
         kinds: run
             .recorder
@@ -221,8 +229,8 @@ fn targets(runs: &[RunReport], found: &Findings, connections: usize) -> Vec<Targ
     if let Some(hot) = runs.iter().find(|run| run.scenario == Scenario::Hot) {
         checks.push(TargetCheck {
             target: format!("hot-film throughput >= {HOT_RATIO_TARGET} x ceiling"),
-            measured: format!("{:.3} x ceiling", hot.ratio_to_ceiling),
-            met: Some(hot.ratio_to_ceiling >= HOT_RATIO_TARGET),
+            measured: format!("{:.3} x ceiling", hot.ratio_to_ceiling.unwrap_or(0.0)),
+            met: Some(hot.ratio_to_ceiling.unwrap_or(0.0) >= HOT_RATIO_TARGET),
         });
     }
     for run in runs.iter().filter(|run| run.scenario != Scenario::Ceiling) {
@@ -303,7 +311,8 @@ fn failures(runs: &[RunReport], found: &Findings) -> Vec<String> {
     failures
 }
 
-fn machine() -> Machine {
+/// Describes this machine and its current load.
+pub fn machine() -> Machine {
     let read = |path: &str| std::fs::read_to_string(path).unwrap_or_default();
     let cpuinfo = read("/proc/cpuinfo");
     let cpu = cpuinfo
@@ -397,7 +406,7 @@ fn scenario_table(out: &mut String, runs: &[RunReport]) {
             run.scenario.name(),
             run.requests,
             run.throughput_rps,
-            run.ratio_to_ceiling,
+            run.ratio_to_ceiling.unwrap_or(0.0),
             run.latency.p50_ms,
             run.latency.p90_ms,
             run.latency.p99_ms,
@@ -444,7 +453,8 @@ fn kind_table(out: &mut String, runs: &[RunReport]) {
     let _ = writeln!(out);
 }
 
-fn verification_lines(out: &mut String, found: &Findings) {
+/// One line per check after the load.
+pub fn verification_lines(out: &mut String, found: &Findings) {
     let verdict = |problems: &[String]| {
         if problems.is_empty() {
             "ok".to_owned()

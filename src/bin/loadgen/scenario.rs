@@ -12,6 +12,9 @@
 //! - spread: users switch among M films; one step in ten is a release.
 //! - mixed: 40 % public film pages, 30 % invited film pages, 30 % spread
 //!   steps.
+//! - slow-clients: the normal requests of [`crate::slow`], half public film
+//!   pages, half spread steps, sent at a fixed pace ([`run_paced`]) rather
+//!   than as fast as answers come.
 //!
 //! Each client also notes, for every film it was granted, when it learnt of
 //! the grant and when it asked to give the film up. Those intervals lie
@@ -40,11 +43,20 @@ pub enum Scenario {
     Hot,
     Spread,
     Mixed,
+    SlowClients,
 }
 
 impl Scenario {
     /// The scenarios compared with the ceiling, in their default order.
     pub const MEASURED: [Scenario; 3] = [Scenario::Hot, Scenario::Spread, Scenario::Mixed];
+
+    /// Every scenario `--scenarios` accepts.
+    pub const CHOOSABLE: [Scenario; 4] = [
+        Scenario::Hot,
+        Scenario::Spread,
+        Scenario::Mixed,
+        Scenario::SlowClients,
+    ];
 
     /// The name used on the command line and in reports.
     pub fn name(self) -> &'static str {
@@ -53,6 +65,7 @@ impl Scenario {
             Scenario::Hot => "hot",
             Scenario::Spread => "spread",
             Scenario::Mixed => "mixed",
+            Scenario::SlowClients => "slow-clients",
         }
     }
 }
@@ -106,6 +119,44 @@ pub fn run(
     threads: usize,
     duration: Duration,
 ) -> anyhow::Result<ScenarioRun> {
+    run_with(scenario, plan, sessions, threads, duration, None)
+}
+
+/// Plays the slow-clients scenario's normal requests for `duration`: every
+/// session sends one request per period, so that all of them together send
+/// `rate` requests a second, on one client thread.
+///
+/// A request is due one period after the previous one was due. If the
+/// previous answer came after that (the client fell behind), the latency
+/// counts from when the request was due, not from when it could be sent,
+/// so that a stalled answer also shows in the requests it held back.
+/// Otherwise it counts from the send, which leaves the timer's wake-up
+/// jitter (up to a millisecond) out of the figures.
+pub fn run_paced(
+    plan: &Plan,
+    sessions: &[Session],
+    rate: f64,
+    duration: Duration,
+) -> anyhow::Result<ScenarioRun> {
+    let period = Duration::from_secs_f64(sessions.len() as f64 / rate);
+    run_with(
+        Scenario::SlowClients,
+        plan,
+        sessions,
+        1,
+        duration,
+        Some(period),
+    )
+}
+
+fn run_with(
+    scenario: Scenario,
+    plan: &Plan,
+    sessions: &[Session],
+    threads: usize,
+    duration: Duration,
+    pace: Option<Duration>,
+) -> anyhow::Result<ScenarioRun> {
     let cpu_before = (
         plan.service_pid.and_then(probe::cpu_seconds),
         probe::own_cpu_seconds(),
@@ -121,7 +172,7 @@ pub fn run(
             .chunks(per_thread)
             .map(|chunk| {
                 scope.spawn(move || {
-                    System::new().block_on(play_group(scenario, plan, chunk, deadline))
+                    System::new().block_on(play_group(scenario, plan, chunk, deadline, pace))
                 })
             })
             .collect();
@@ -168,6 +219,7 @@ async fn play_group(
     plan: &Plan,
     sessions: &[Session],
     deadline: Instant,
+    pace: Option<Duration>,
 ) -> Group {
     let http = Http::new(&plan.url, sessions.len());
     let recorder = RefCell::new(Recorder::default());
@@ -181,7 +233,7 @@ async fn play_group(
             holds: &holds,
             holding: None,
         };
-        async move { user.play(scenario, deadline).await }
+        async move { user.play(scenario, deadline, pace).await }
     });
     let last_answer = join_all(users)
         .await
@@ -229,14 +281,32 @@ struct User<'a> {
 }
 
 impl User<'_> {
-    /// Sends requests until the deadline; returns when the last answer came.
-    async fn play(&mut self, scenario: Scenario, deadline: Instant) -> Instant {
+    /// Sends requests until the deadline, back to back or one per `pace`
+    /// (see [`run_paced`]); returns when the last answer came.
+    async fn play(
+        &mut self,
+        scenario: Scenario,
+        deadline: Instant,
+        pace: Option<Duration>,
+    ) -> Instant {
         let mut last = Instant::now();
-        while Instant::now() < deadline {
+        // Paced users start at a random point of their first period, so that
+        // their requests do not leave together.
+        let mut due = pace.map(|period| last + period.mul_f64(rand::random::<f64>()));
+        while due.unwrap_or_else(Instant::now) < deadline {
+            let behind = due.filter(|&at| Instant::now() > at);
+            if let Some(at) = due {
+                actix_web::rt::time::sleep(at.saturating_duration_since(Instant::now())).await;
+            }
             let step = self.next_step(scenario);
             let answer = self.send(step).await;
-            self.recorder.borrow_mut().record(step.kind(), &answer);
             self.observe(step, &answer);
+            let answer = Answer {
+                sent: behind.unwrap_or(answer.sent),
+                ..answer
+            };
+            self.recorder.borrow_mut().record(step.kind(), &answer);
+            due = due.zip(pace).map(|(at, period)| at + period);
             last = answer.done;
         }
         // Whatever is still held stays held until the next reset, which comes
@@ -259,6 +329,10 @@ impl User<'_> {
                 4..7 => Step::InvitedPage(rng.random_range(1..=self.plan.invited_pages)),
                 _ => self.spread_step(&mut rng),
             },
+            Scenario::SlowClients if rng.random_bool(0.5) => {
+                Step::PublicPage(rng.random_range(1..=self.plan.public_pages))
+            }
+            Scenario::SlowClients => self.spread_step(&mut rng),
         }
     }
 
