@@ -92,6 +92,8 @@ impl Directory {
             .into_iter()
             .map(|(user, film, title)| (user, (film, title)))
             .collect();
+        // LIMITATION: users are read once; one added to the database later
+        // can log in but gets no reviewer actor until the next start.
         for user in users {
             let me = Holder {
                 id: user.id,

@@ -135,6 +135,9 @@ impl StatusBroadcaster {
     }
 
     /// Hands every unsent status to the client, while it takes them.
+    // LIMITATION: a film whose status changes faster than the broker takes
+    // them, or during an outage, reaches the broker with its newest status
+    // only; the intermediate ones are skipped, never reordered.
     fn flush(&mut self, ctx: &mut Context<Self>) {
         while self.connected {
             let Some(&film) = self.unsent.first() else {

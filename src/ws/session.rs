@@ -63,6 +63,8 @@ impl Handler<Frame> for Listener {
     type Result = ();
 
     fn handle(&mut self, frame: Frame, ctx: &mut Self::Context) {
+        // LIMITATION: frames for a client that stopped reading queue in
+        // memory until the heartbeat drops it (CLIENT_TIMEOUT).
         ctx.text(&*frame.0);
     }
 }

@@ -92,8 +92,8 @@ fn setup_failed(error: &anyhow::Error) -> ExitCode {
 
 /// The report of a run, by kind of run.
 enum Measured {
-    Scenarios(report::Report),
-    SlowClients(slow::SlowReport),
+    Scenarios(Box<report::Report>),
+    SlowClients(Box<slow::SlowReport>),
 }
 
 impl Measured {
@@ -186,12 +186,12 @@ fn measure(options: &RunOptions) -> anyhow::Result<Measured> {
     progress("verifying");
     let measured: Vec<&ScenarioRun> = runs.iter().collect();
     let findings = system.block_on(check(&http, &sessions, &service, &measured))?;
-    Ok(Measured::Scenarios(report::build(
+    Ok(Measured::Scenarios(Box::new(report::build(
         options,
         service.description,
         &runs,
         findings,
-    )))
+    ))))
 }
 
 /// The slow-clients scenario ([`slow`]): the first users send the normal
@@ -213,12 +213,12 @@ fn slow_clients(
     progress("verifying");
     let phases: Vec<&ScenarioRun> = measurement.phases.iter().collect();
     let findings = system.block_on(check(http, sessions, &service, &phases))?;
-    Ok(Measured::SlowClients(slow::report(
+    Ok(Measured::SlowClients(Box::new(slow::report(
         options,
         service.description,
         measurement,
         findings,
-    )))
+    ))))
 }
 
 fn progress(message: &str) {

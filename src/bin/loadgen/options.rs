@@ -42,7 +42,8 @@ SLOW CLIENTS (--scenarios slow-clients)
     --rate R           normal requests per second, all clients together [400]
     --sessions S       background sessions (they reuse the users) [300]
     --slowloris N      clients that dribble a request head [5]
-                       (plus one slow body and one client that never reads)
+    --non-readers N    clients that pipeline requests and never read [1]
+                       (plus one client that dribbles a JSON body)
 
 OUTPUT
     --json             print the report as JSON instead of tables
@@ -106,6 +107,8 @@ pub struct SlowOptions {
     pub sessions: usize,
     /// Clients dribbling a request head.
     pub slowloris: usize,
+    /// Clients pipelining requests without reading the answers.
+    pub non_readers: usize,
 }
 
 /// Everything a measuring run needs.
@@ -135,7 +138,7 @@ impl RunOptions {
 pub enum Command {
     Help,
     Prepare { db: PathBuf, shape: Shape },
-    Run(RunOptions),
+    Run(Box<RunOptions>),
 }
 
 /// Flags as read, before they are combined into a [`Command`].
@@ -157,6 +160,7 @@ struct Flags {
     rate: Option<f64>,
     sessions: Option<usize>,
     slowloris: Option<usize>,
+    non_readers: Option<usize>,
     service_bin: Option<PathBuf>,
     service_log: Option<String>,
     url: Option<String>,
@@ -191,6 +195,7 @@ pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Command, String>
         rate: flags.rate.unwrap_or(400.0),
         sessions: flags.sessions.unwrap_or(300),
         slowloris: flags.slowloris.unwrap_or(5),
+        non_readers: flags.non_readers.unwrap_or(1),
     };
     if !(slow.rate.is_finite() && slow.rate > 0.0) {
         return Err("--rate must be a positive number of requests per second".into());
@@ -198,7 +203,7 @@ pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Command, String>
     if slow.normal_clients > shape.users {
         return Err("--normal-clients cannot exceed --users".into());
     }
-    Ok(Command::Run(RunOptions {
+    Ok(Command::Run(Box::new(RunOptions {
         shape,
         target: target(&flags)?,
         scenarios: flags
@@ -210,7 +215,7 @@ pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Command, String>
         threads: positive("--threads", flags.threads.unwrap_or(1))?,
         json: flags.json,
         slow,
-    }))
+    })))
 }
 
 fn target(flags: &Flags) -> Result<Target, String> {
@@ -265,6 +270,7 @@ fn read_flags<I: IntoIterator<Item = String>>(args: I) -> Result<Flags, String> 
             "--rate" => flags.rate = Some(number(&name, &value()?)?),
             "--sessions" => flags.sessions = Some(number(&name, &value()?)?),
             "--slowloris" => flags.slowloris = Some(number(&name, &value()?)?),
+            "--non-readers" => flags.non_readers = Some(number(&name, &value()?)?),
             "--service-bin" => flags.service_bin = Some(value()?.into()),
             "--service-log" => flags.service_log = Some(value()?),
             "--url" => flags.url = Some(value()?),
