@@ -147,14 +147,16 @@ pub async fn login(
     credentials: web::Json<Credentials>,
 ) -> Result<HttpResponse, ApiError> {
     let Credentials { email, password } = credentials.into_inner();
-    let user = db::run(&state.pool, move |conn| {
-        let found = db::users::with_hash(conn, &email)?;
+    let found = db::run(&state.pool, move |conn| db::users::with_hash(conn, &email)).await?;
+    // Verifying is slow by design: on the blocking pool, and without holding
+    // a database connection meanwhile.
+    let user = web::block(move || {
         let hash = found.as_ref().map_or(DECOY_HASH, |(_, hash)| hash.as_str());
-        // Verifying is slow by design; this runs on the blocking pool.
         let valid = bcrypt::verify(&password, hash).unwrap_or(false);
-        Ok(found.filter(|_| valid).map(|(user, _)| user))
+        found.filter(|_| valid).map(|(user, _)| user)
     })
-    .await?
+    .await
+    .map_err(|error| ApiError::Internal(error.into()))?
     .ok_or(ApiError::BadCredentials)?;
 
     if let Some(previous) = CurrentUser::from_session(&session) {
