@@ -132,20 +132,47 @@ struct Service {
     pid: Option<u32>,
     description: String,
     /// Keeps spawned processes alive until the checks are done.
-    _stack: Option<Stack>,
+    stack: Option<Stack>,
 }
 
+/// Runs the measurement; if it fails because the spawned service died,
+/// says how it ended and keeps its log.
 fn measure(options: &RunOptions) -> anyhow::Result<Measured> {
-    let service = service(options)?;
+    let machine = report::machine();
+    let mut service = service(options)?;
+    let measured = measure_with(options, machine, &service);
+    let ended = service.stack.as_mut().and_then(|stack| {
+        let status = stack.service_ended()?;
+        Some(format!(
+            "the service exited ({status}); its log is in {}",
+            stack.dir().join("service.log").display()
+        ))
+    });
+    match (measured, ended) {
+        (Err(error), Some(ended)) => Err(error.context(ended)),
+        (measured, _) => measured,
+    }
+}
+
+fn measure_with(
+    options: &RunOptions,
+    machine: report::Machine,
+    service: &Service,
+) -> anyhow::Result<Measured> {
     let workload = prepare::discover(&service.db, options.shape)?;
     let system = System::new();
     let http = Http::new(&service.url, options.shape.users);
     let sessions = system.block_on(login_all(&http, &workload))?;
-    let plan = system.block_on(plan(&http, &sessions, &workload, &service))?;
+    let plan = system.block_on(plan(&http, &sessions, &workload, service))?;
     if options.slow_clients() {
-        return slow_clients(
-            options, &system, &http, &sessions, &workload, &plan, service,
-        );
+        let ready = Ready {
+            system: &system,
+            http: &http,
+            sessions: &sessions,
+            workload: &workload,
+            plan: &plan,
+        };
+        return slow_clients(options, machine, &ready, service);
     }
 
     if !options.warmup.is_zero() {
@@ -185,10 +212,11 @@ fn measure(options: &RunOptions) -> anyhow::Result<Measured> {
 
     progress("verifying");
     let measured: Vec<&ScenarioRun> = runs.iter().collect();
-    let findings = system.block_on(check(&http, &sessions, &service, &measured))?;
+    let findings = system.block_on(check(&http, &sessions, service, &measured))?;
     Ok(Measured::Scenarios(Box::new(report::build(
         options,
-        service.description,
+        machine,
+        service.description.clone(),
         &runs,
         findings,
     ))))
@@ -196,15 +224,28 @@ fn measure(options: &RunOptions) -> anyhow::Result<Measured> {
 
 /// The slow-clients scenario ([`slow`]): the first users send the normal
 /// requests, the last one the slow body.
+/// What a run has once its users are logged in and its plan is known.
+struct Ready<'a> {
+    system: &'a SystemRunner,
+    http: &'a Http,
+    sessions: &'a [Session],
+    workload: &'a Workload,
+    plan: &'a Plan,
+}
+
 fn slow_clients(
     options: &RunOptions,
-    system: &SystemRunner,
-    http: &Http,
-    sessions: &[Session],
-    workload: &Workload,
-    plan: &Plan,
-    service: Service,
+    machine: report::Machine,
+    ready: &Ready,
+    service: &Service,
 ) -> anyhow::Result<Measured> {
+    let Ready {
+        system,
+        http,
+        sessions,
+        workload,
+        plan,
+    } = *ready;
     let normal = &sessions[..options.slow.normal_clients.min(sessions.len())];
     let slow_body = sessions.last().context("no users")?;
     let reset = || system.block_on(release_all(http, normal));
@@ -212,10 +253,11 @@ fn slow_clients(
 
     progress("verifying");
     let phases: Vec<&ScenarioRun> = measurement.phases.iter().collect();
-    let findings = system.block_on(check(http, sessions, &service, &phases))?;
+    let findings = system.block_on(check(http, sessions, service, &phases))?;
     Ok(Measured::SlowClients(Box::new(slow::report(
         options,
-        service.description,
+        machine,
+        service.description.clone(),
         measurement,
         findings,
     ))))
@@ -240,7 +282,7 @@ fn service(options: &RunOptions) -> anyhow::Result<Service> {
             broker: verify::Broker::parse(mqtt, mqtt_login.clone())?,
             pid: *pid,
             description: format!("existing service at {url}"),
-            _stack: None,
+            stack: None,
         }),
         Target::Spawn {
             service_bin,
@@ -280,7 +322,7 @@ fn service(options: &RunOptions) -> anyhow::Result<Service> {
                 broker: verify::Broker::parse(&stack.mqtt_url, None)?,
                 pid: stack.service_pid(),
                 description: binary.display().to_string(),
-                _stack: Some(stack),
+                stack: Some(stack),
             })
         }
     }

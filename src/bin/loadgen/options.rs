@@ -35,9 +35,11 @@ WORKLOAD
 
 SLOW CLIENTS (--scenarios slow-clients)
     Paced normal requests, measured idle, then again while SESSIONS
-    logged-in sessions and slow raw-TCP clients load the service; fails if
-    the p50 latency under load exceeds 2 x the idle p50. --duration is the
-    time of each of the two phases; --users must cover --normal-clients.
+    logged-in sessions and slow raw-TCP clients load the service (a
+    loopback service only); fails if the p50 latency under load exceeds
+    2 x the idle p50 or a normal request takes over 500 ms. --duration is
+    the time of each of the two phases; --users must cover
+    --normal-clients.
     --normal-clients C clients of the normal requests [8]
     --rate R           normal requests per second, all clients together [400]
     --sessions S       background sessions (they reuse the users) [300]

@@ -118,9 +118,11 @@ pub struct TargetCheck {
     pub met: Option<bool>,
 }
 
-/// Builds the report of `runs` (the ceiling first) and `verification`.
+/// Builds the report of `runs` (the ceiling first) and `verification`;
+/// `machine` was described before the run began.
 pub fn build(
     options: &RunOptions,
+    machine: Machine,
     service: String,
     runs: &[ScenarioRun],
     verification: Findings,
@@ -135,7 +137,7 @@ pub fn build(
     let targets = targets(&runs, &verification, options.shape.users);
     let failures = failures(&runs, &verification);
     Report {
-        machine: machine(),
+        machine,
         settings: settings(options, service),
         runs,
         verification,
@@ -311,7 +313,8 @@ fn failures(runs: &[RunReport], found: &Findings) -> Vec<String> {
     failures
 }
 
-/// Describes this machine and its current load.
+/// Describes this machine and its current load (call it before the run:
+/// the run's own load would count otherwise).
 pub fn machine() -> Machine {
     let read = |path: &str| std::fs::read_to_string(path).unwrap_or_default();
     let cpuinfo = read("/proc/cpuinfo");

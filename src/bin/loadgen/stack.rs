@@ -10,7 +10,7 @@ use std::fs::{self, File};
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::thread::sleep;
 use std::time::{Duration, Instant};
 
@@ -83,6 +83,14 @@ impl Stack {
     /// The service's process id.
     pub fn service_pid(&self) -> Option<u32> {
         self.service.as_ref().map(Child::id)
+    }
+
+    /// How the service ended, if it is no longer running; the temp dir is
+    /// then kept, so that its log can be read.
+    pub fn service_ended(&mut self) -> Option<ExitStatus> {
+        let status = self.service.as_mut()?.try_wait().ok()??;
+        self.keep_dir = true;
+        Some(status)
     }
 
     fn start_broker(&mut self) -> anyhow::Result<()> {
