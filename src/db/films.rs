@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{Connection, OptionalExtension, Row, ToSql, params};
 
 use super::DbError;
 use crate::domain::{Film, FilmData, FilmId, Holder, UserId};
@@ -58,20 +58,33 @@ pub fn page(
     limit: u32,
 ) -> Result<(Vec<Film>, u64), DbError> {
     let (from, key) = match scope {
-        Scope::PrivateOf(owner) => ("films f WHERE f.private = 1 AND f.owner = ?1", owner),
-        Scope::Public => ("films f WHERE f.private = 0 AND ?1 = ?1", 0),
+        Scope::PrivateOf(owner) => (
+            "films f WHERE f.private = 1 AND f.owner = :key",
+            Some(owner),
+        ),
+        Scope::Public => ("films f WHERE f.private = 0", None),
+        // CROSS JOIN keeps SQLite from walking every public film: a user's
+        // invitations are few and indexed by reviewer.
         Scope::InvitedFor(user) => (
-            "films f JOIN reviews r ON r.filmId = f.id \
-             WHERE f.private = 0 AND r.reviewerId = ?1",
-            user,
+            "reviews r CROSS JOIN films f ON f.id = r.filmId \
+             WHERE r.reviewerId = :key AND f.private = 0",
+            Some(user),
         ),
     };
-    let total: i64 =
-        conn.query_row(&format!("SELECT count(*) FROM {from}"), [key], |r| r.get(0))?;
-    let sql = format!("SELECT {COLUMNS} FROM {from} ORDER BY f.id LIMIT ?2 OFFSET ?3");
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let films = stmt
-        .query_map(params![key, limit, super::sql_int(offset)], film)?
+    let mut bound: Vec<(&str, &dyn ToSql)> = Vec::with_capacity(3);
+    if let Some(key) = &key {
+        bound.push((":key", key));
+    }
+    let total: i64 = conn
+        .prepare_cached(&format!("SELECT count(*) FROM {from}"))?
+        .query_row(bound.as_slice(), |r| r.get(0))?;
+
+    let offset = super::sql_int(offset);
+    bound.extend([(":limit", &limit as &dyn ToSql), (":offset", &offset)]);
+    let sql = format!("SELECT {COLUMNS} FROM {from} ORDER BY f.id LIMIT :limit OFFSET :offset");
+    let films = conn
+        .prepare_cached(&sql)?
+        .query_map(bound.as_slice(), film)?
         .collect::<Result<_, _>>()?;
     Ok((films, total.unsigned_abs()))
 }

@@ -20,10 +20,7 @@ use tracing::info;
 pub type Pool = r2d2::Pool<SqliteConnectionManager>;
 
 /// Ordered schema migrations; the position in the list is the schema version.
-const MIGRATIONS: &[&str] = &[
-    include_str!("../../db/migrations/0001_schema.sql"),
-    include_str!("../../db/migrations/0002_film_listing_index.sql"),
-];
+const MIGRATIONS: &[&str] = &[include_str!("../../db/migrations/0001_schema.sql")];
 
 /// Demo data of the lab slides, loaded only into a new database.
 const SEED: &str = include_str!("../../db/seed.sql");
