@@ -54,6 +54,9 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     let session_key = Key::generate();
     let store = MemoryStore::default();
     let app_settings = settings.clone();
+    // LIMITATION: actix-http bounds only the first request head of a
+    // connection in time; slow later heads, slow bodies and clients that
+    // never read keep their connection (see README, Known limitations).
     let main = HttpServer::new(move || {
         App::new()
             .wrap(cors(&app_settings.cors_origins))
