@@ -16,6 +16,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
+use film_manager::mqtt::BrokerAddress;
 use rumqttc::{AsyncClient, Event, MqttOptions, Packet, QoS, SubscribeReasonCode};
 use serde::Serialize;
 
@@ -185,23 +186,11 @@ pub struct Broker {
 }
 
 impl Broker {
-    /// Parses `mqtt://host:port` (scheme and port optional, default 1883).
+    /// Parses `mqtt://host:port` as the service does (scheme and port
+    /// optional, default 1883).
     pub fn parse(url: &str, login: Option<(String, String)>) -> anyhow::Result<Broker> {
-        let rest = url
-            .strip_prefix("mqtt://")
-            .or_else(|| url.strip_prefix("tcp://"))
-            .unwrap_or(url)
-            .trim_end_matches('/');
-        let (host, port) = match rest.rsplit_once(':') {
-            Some((host, port)) => (host, port.parse().context("the broker port")?),
-            None => (rest, 1883),
-        };
-        anyhow::ensure!(!host.is_empty(), "no host in the broker URL {url:?}");
-        Ok(Broker {
-            host: host.to_owned(),
-            port,
-            login,
-        })
+        let address = BrokerAddress::parse(url).map_err(anyhow::Error::msg)?;
+        Ok(Broker { host: address.host, port: address.port, login })
     }
 }
 
