@@ -190,7 +190,11 @@ impl Broker {
     /// optional, default 1883).
     pub fn parse(url: &str, login: Option<(String, String)>) -> anyhow::Result<Broker> {
         let address = BrokerAddress::parse(url).map_err(anyhow::Error::msg)?;
-        Ok(Broker { host: address.host, port: address.port, login })
+        Ok(Broker {
+            host: address.host,
+            port: address.port,
+            login,
+        })
     }
 }
 
