@@ -343,15 +343,18 @@ pub fn machine() -> Machine {
     }
 }
 
+/// The first line of every text report: the machine and its load.
+pub fn machine_line(m: &Machine) -> String {
+    format!(
+        "machine: {} x {}, {} MiB, Linux {}, load {:.2} before the run\n",
+        m.cpus, m.cpu, m.memory_mib, m.kernel, m.load_before
+    )
+}
+
 /// The report as human-readable tables.
 pub fn table(report: &Report) -> String {
-    let mut out = String::new();
-    let (m, s) = (&report.machine, &report.settings);
-    let _ = writeln!(
-        out,
-        "machine: {} x {}, {} MiB, Linux {}, load {:.2} before the run",
-        m.cpus, m.cpu, m.memory_mib, m.kernel, m.load_before
-    );
+    let s = &report.settings;
+    let mut out = machine_line(&report.machine);
     let _ = writeln!(
         out,
         "run: {} users = {} connections, {} spread films, {} catalogue films, {:.0} s per scenario ({:.0} s ceiling), {} client thread(s)",

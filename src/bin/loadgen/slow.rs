@@ -939,13 +939,8 @@ fn wrong_outcomes(outcomes: &[OutcomeSummary]) -> String {
 
 /// The report as text tables.
 pub fn table(report: &SlowReport) -> String {
-    let mut out = String::new();
-    let (m, s) = (&report.machine, &report.settings);
-    let _ = writeln!(
-        out,
-        "machine: {} x {}, {} MiB, Linux {}, load {:.2} before the run",
-        m.cpus, m.cpu, m.memory_mib, m.kernel, m.load_before
-    );
+    let s = &report.settings;
+    let mut out = crate::report::machine_line(&report.machine);
     let _ = writeln!(
         out,
         "run: slow-clients, {} normal clients at {} req/s in all (half GET /api/films/public, \
