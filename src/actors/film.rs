@@ -319,9 +319,13 @@ impl Handler<Delete> for FilmActor {
 
     #[instrument(name = "delete", skip_all, fields(film_id = self.id))]
     fn handle(&mut self, _msg: Delete, _ctx: &mut Self::Context) -> Self::Result {
-        let film = self.id;
+        let (film, directory) = (self.id, self.directory.clone());
         self.with_db(
-            move |conn| db::films::delete(conn, film),
+            move |conn| {
+                db::films::delete(conn, film)?;
+                directory.catalogue().invalidate();
+                Ok(())
+            },
             |(), act, ctx| {
                 if let Some(holder) = act.holder.take() {
                     act.tell_reviewer(holder.id, FilmReleased { film: act.id });

@@ -23,7 +23,7 @@ use actix::{Actor, Addr, ArbiterHandle, MailboxError};
 pub use film::FilmActor;
 pub use reviewer::ReviewerActor;
 
-use crate::db::{self, DbError, Pool, films::PublicFilm};
+use crate::db::{self, DbError, Pool, catalogue::Catalogue, films::PublicFilm};
 use crate::domain::{FilmId, Holder, Refusal, UserId};
 use crate::mqtt::StatusBroadcaster;
 use crate::ws::OnlineUsers;
@@ -42,7 +42,9 @@ pub enum ActorError {
     Unavailable(#[from] MailboxError),
 }
 
-/// Finds the actor of a film or of a user. Cheap to clone.
+/// Finds the actor of a film or of a user, and hands the actors what they
+/// share: the pool, the broadcaster, the online-users hub and the catalogue
+/// of public films. Cheap to clone.
 ///
 /// The maps are behind short-lived locks that are never held across an
 /// await; they are an address book, not a lock on any data.
@@ -56,6 +58,7 @@ struct Inner {
     reviewers: RwLock<HashMap<UserId, Addr<ReviewerActor>>>,
     arbiter: ArbiterHandle,
     pool: Pool,
+    catalogue: Catalogue,
     broadcaster: Addr<StatusBroadcaster>,
     hub: Addr<OnlineUsers>,
 }
@@ -83,6 +86,7 @@ impl Directory {
                 reviewers: RwLock::default(),
                 arbiter,
                 pool,
+                catalogue: Catalogue::default(),
                 broadcaster,
                 hub,
             }),
@@ -147,6 +151,12 @@ impl Directory {
 
     fn pool(&self) -> &Pool {
         &self.inner.pool
+    }
+
+    /// The public films as the public listing shows them; whoever writes a
+    /// public film invalidates it.
+    pub fn catalogue(&self) -> &Catalogue {
+        &self.inner.catalogue
     }
 
     fn broadcaster(&self) -> &Addr<StatusBroadcaster> {

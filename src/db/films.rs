@@ -12,8 +12,6 @@ use crate::domain::{Film, FilmData, FilmId, Holder, UserId};
 pub enum Scope {
     /// The private films of one owner.
     PrivateOf(UserId),
-    /// Every public film.
-    Public,
     /// The public films one user is invited to review.
     InvitedFor(UserId),
 }
@@ -58,23 +56,17 @@ pub fn page(
     limit: u32,
 ) -> Result<(Vec<Film>, u64), DbError> {
     let (from, key) = match scope {
-        Scope::PrivateOf(owner) => (
-            "films f WHERE f.private = 1 AND f.owner = :key",
-            Some(owner),
-        ),
-        Scope::Public => ("films f WHERE f.private = 0", None),
+        Scope::PrivateOf(owner) => ("films f WHERE f.private = 1 AND f.owner = :key", owner),
         // CROSS JOIN keeps SQLite from walking every public film: a user's
         // invitations are few and indexed by reviewer.
         Scope::InvitedFor(user) => (
             "reviews r CROSS JOIN films f ON f.id = r.filmId \
              WHERE r.reviewerId = :key AND f.private = 0",
-            Some(user),
+            user,
         ),
     };
     let mut bound: Vec<(&str, &dyn ToSql)> = Vec::with_capacity(3);
-    if let Some(key) = &key {
-        bound.push((":key", key));
-    }
+    bound.push((":key", &key));
     let total: i64 = conn
         .prepare_cached(&format!("SELECT count(*) FROM {from}"))?
         .query_row(bound.as_slice(), |r| r.get(0))?;
@@ -87,6 +79,16 @@ pub fn page(
         .query_map(bound.as_slice(), film)?
         .collect::<Result<_, _>>()?;
     Ok((films, total.unsigned_abs()))
+}
+
+/// Every public film, by id: what [`super::catalogue::Catalogue`] keeps.
+pub fn public(conn: &Connection) -> Result<Vec<Film>, DbError> {
+    let sql = format!("SELECT {COLUMNS} FROM films f WHERE f.private = 0 ORDER BY f.id");
+    let films = conn
+        .prepare_cached(&sql)?
+        .query_map([], film)?
+        .collect::<Result<_, _>>()?;
+    Ok(films)
 }
 
 /// Stores a new film of `owner` and returns it with its id.

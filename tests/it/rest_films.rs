@@ -78,6 +78,65 @@ async fn a_created_public_film_is_listed_with_a_reviews_link() {
     assert_eq!(page_ids(&list, "films"), [1, 2, 3, 4, id]);
 }
 
+/// The public list is served from memory once read; each write of a public
+/// film must show in the very next read.
+#[actix::test]
+async fn the_public_list_shows_each_change_in_the_next_read() {
+    let service = service().await;
+    let owner = logged_in(&service, &FRANK).await;
+    let anonymous = service.client();
+    let titles = |reply: &crate::common::client::Reply| -> Vec<(i64, String)> {
+        reply.body["films"]
+            .as_array()
+            .map(|films| {
+                films
+                    .iter()
+                    .map(|f| {
+                        let title = f["title"].as_str().unwrap_or_default().to_owned();
+                        (f["id"].as_i64().unwrap_or(0), title)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+
+    let before = anonymous.get("/api/films/public", None).await;
+    let created = owner
+        .post("/api/films", Some(film_input("Tokyo Godfathers", false)))
+        .await;
+    let id = created.body["id"].as_i64().expect("an id");
+    let after_create = anonymous.get("/api/films/public", None).await;
+    owner
+        .post("/api/films", Some(film_input("Kept private", true)))
+        .await;
+    let after_private = anonymous.get("/api/films/public", None).await;
+    let changed = owner
+        .put(
+            &format!("/api/films/public/{id}"),
+            Some(film_input("Tokyo Godfathers (2003)", false)),
+        )
+        .await;
+    let after_change = anonymous.get("/api/films/public", None).await;
+    let deleted = owner.delete(&format!("/api/films/public/{id}"), None).await;
+    let after_delete = anonymous.get("/api/films/public", None).await;
+
+    assert_eq!(page_ids(&before, "films"), [1, 2, 3, 4], "{before:?}");
+    assert_eq!(created.status, 201, "{created:?}");
+    assert_eq!(page_ids(&after_create, "films"), [1, 2, 3, 4, id]);
+    assert_eq!(
+        titles(&after_create).last(),
+        Some(&(id, "Tokyo Godfathers".to_owned()))
+    );
+    assert_eq!(after_private.body, after_create.body);
+    assert_eq!(changed.status, 204, "{changed:?}");
+    assert_eq!(
+        titles(&after_change).last(),
+        Some(&(id, "Tokyo Godfathers (2003)".to_owned()))
+    );
+    assert_eq!(deleted.status, 204, "{deleted:?}");
+    assert_eq!(after_delete.body, before.body);
+}
+
 #[actix::test]
 async fn creating_a_film_needs_a_session() {
     let service = service().await;
