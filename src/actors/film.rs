@@ -301,9 +301,15 @@ impl Handler<Withdraw> for FilmActor {
 
     #[instrument(name = "withdraw", skip_all, fields(film_id = self.id, user_id = msg.user))]
     fn handle(&mut self, msg: Withdraw, _ctx: &mut Self::Context) -> Self::Result {
-        let (film, user) = (self.id, msg.user);
+        let (film, user, directory) = (self.id, msg.user, self.directory.clone());
         self.with_db(
-            move |conn| db::reviews::withdraw(conn, film, user),
+            move |conn| {
+                let withdrawn = db::reviews::withdraw(conn, film, user)?;
+                if withdrawn.is_ok() {
+                    directory.listings().invalidate();
+                }
+                Ok(withdrawn)
+            },
             move |withdrawn, act, _| {
                 withdrawn?;
                 act.reviewers.remove(&user);
@@ -323,7 +329,7 @@ impl Handler<Delete> for FilmActor {
         self.with_db(
             move |conn| {
                 db::films::delete(conn, film)?;
-                directory.catalogue().invalidate();
+                directory.listings().invalidate();
                 Ok(())
             },
             |(), act, ctx| {

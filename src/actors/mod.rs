@@ -23,7 +23,7 @@ use actix::{Actor, Addr, ArbiterHandle, MailboxError};
 pub use film::FilmActor;
 pub use reviewer::ReviewerActor;
 
-use crate::db::{self, DbError, Pool, catalogue::Catalogue, films::PublicFilm};
+use crate::db::{self, DbError, Pool, films::PublicFilm, listings::Listings};
 use crate::domain::{FilmId, Holder, Refusal, UserId};
 use crate::mqtt::StatusBroadcaster;
 use crate::ws::OnlineUsers;
@@ -43,8 +43,8 @@ pub enum ActorError {
 }
 
 /// Finds the actor of a film or of a user, and hands the actors what they
-/// share: the pool, the broadcaster, the online-users hub and the catalogue
-/// of public films. Cheap to clone.
+/// share: the pool, the broadcaster, the online-users hub and the film
+/// listings kept in memory. Cheap to clone.
 ///
 /// The maps are behind short-lived locks that are never held across an
 /// await; they are an address book, not a lock on any data.
@@ -58,7 +58,7 @@ struct Inner {
     reviewers: RwLock<HashMap<UserId, Addr<ReviewerActor>>>,
     arbiter: ArbiterHandle,
     pool: Pool,
-    catalogue: Catalogue,
+    listings: Listings,
     broadcaster: Addr<StatusBroadcaster>,
     hub: Addr<OnlineUsers>,
 }
@@ -86,7 +86,7 @@ impl Directory {
                 reviewers: RwLock::default(),
                 arbiter,
                 pool,
-                catalogue: Catalogue::default(),
+                listings: Listings::default(),
                 broadcaster,
                 hub,
             }),
@@ -153,10 +153,10 @@ impl Directory {
         &self.inner.pool
     }
 
-    /// The public films as the public listing shows them; whoever writes a
-    /// public film invalidates it.
-    pub fn catalogue(&self) -> &Catalogue {
-        &self.inner.catalogue
+    /// The public and invited film listings; whoever writes a public film
+    /// or an invitation invalidates them.
+    pub fn listings(&self) -> &Listings {
+        &self.inner.listings
     }
 
     fn broadcaster(&self) -> &Addr<StatusBroadcaster> {

@@ -2,19 +2,10 @@
 
 use std::collections::HashMap;
 
-use rusqlite::{Connection, OptionalExtension, Row, ToSql, params};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::DbError;
 use crate::domain::{Film, FilmData, FilmId, Holder, UserId};
-
-/// Which films a paged listing covers.
-#[derive(Debug, Clone, Copy)]
-pub enum Scope {
-    /// The private films of one owner.
-    PrivateOf(UserId),
-    /// The public films one user is invited to review.
-    InvitedFor(UserId),
-}
 
 /// A public film as its actor starts: title, current holder, and every
 /// invited reviewer with whether their review is completed.
@@ -48,45 +39,51 @@ pub fn get(conn: &Connection, id: FilmId) -> Result<Option<Film>, DbError> {
     Ok(conn.query_row(&sql, [id], film).optional()?)
 }
 
-/// One page of the films in `scope`, by id, and how many there are in all.
-pub fn page(
+/// One page of the private films of `owner`, by id, and how many there are
+/// in all.
+pub fn private_page(
     conn: &Connection,
-    scope: Scope,
+    owner: UserId,
     offset: u64,
     limit: u32,
 ) -> Result<(Vec<Film>, u64), DbError> {
-    let (from, key) = match scope {
-        Scope::PrivateOf(owner) => ("films f WHERE f.private = 1 AND f.owner = :key", owner),
-        // CROSS JOIN keeps SQLite from walking every public film: a user's
-        // invitations are few and indexed by reviewer.
-        Scope::InvitedFor(user) => (
-            "reviews r CROSS JOIN films f ON f.id = r.filmId \
-             WHERE r.reviewerId = :key AND f.private = 0",
-            user,
-        ),
-    };
-    let mut bound: Vec<(&str, &dyn ToSql)> = Vec::with_capacity(3);
-    bound.push((":key", &key));
     let total: i64 = conn
-        .prepare_cached(&format!("SELECT count(*) FROM {from}"))?
-        .query_row(bound.as_slice(), |r| r.get(0))?;
-
-    let offset = super::sql_int(offset);
-    bound.extend([(":limit", &limit as &dyn ToSql), (":offset", &offset)]);
-    let sql = format!("SELECT {COLUMNS} FROM {from} ORDER BY f.id LIMIT :limit OFFSET :offset");
+        .prepare_cached("SELECT count(*) FROM films f WHERE f.private = 1 AND f.owner = ?1")?
+        .query_row([owner], |r| r.get(0))?;
+    let sql = format!(
+        "SELECT {COLUMNS} FROM films f WHERE f.private = 1 AND f.owner = ?1 \
+         ORDER BY f.id LIMIT ?2 OFFSET ?3"
+    );
     let films = conn
         .prepare_cached(&sql)?
-        .query_map(bound.as_slice(), film)?
+        .query_map(params![owner, limit, super::sql_int(offset)], film)?
         .collect::<Result<_, _>>()?;
     Ok((films, total.unsigned_abs()))
 }
 
-/// Every public film, by id: what [`super::catalogue::Catalogue`] keeps.
+/// Every public film, by id: one of the lists [`super::listings::Listings`]
+/// keeps.
 pub fn public(conn: &Connection) -> Result<Vec<Film>, DbError> {
     let sql = format!("SELECT {COLUMNS} FROM films f WHERE f.private = 0 ORDER BY f.id");
     let films = conn
         .prepare_cached(&sql)?
         .query_map([], film)?
+        .collect::<Result<_, _>>()?;
+    Ok(films)
+}
+
+/// The public films `user` is invited to review, completed reviews
+/// included, by id: the other list [`super::listings::Listings`] keeps.
+pub fn invited(conn: &Connection, user: UserId) -> Result<Vec<Film>, DbError> {
+    // CROSS JOIN keeps SQLite from walking every public film: a user's
+    // invitations are few and indexed by reviewer.
+    let sql = format!(
+        "SELECT {COLUMNS} FROM reviews r CROSS JOIN films f ON f.id = r.filmId \
+         WHERE r.reviewerId = ?1 AND f.private = 0 ORDER BY f.id"
+    );
+    let films = conn
+        .prepare_cached(&sql)?
+        .query_map([user], film)?
         .collect::<Result<_, _>>()?;
     Ok(films)
 }

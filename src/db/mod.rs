@@ -4,8 +4,8 @@
 //! Connections are blocking. Callers on an async thread or an actor go
 //! through [`run`], which moves the work to the blocking thread pool.
 
-pub mod catalogue;
 pub mod films;
+pub mod listings;
 pub mod reviews;
 pub mod selection;
 pub mod users;

@@ -1,8 +1,10 @@
 //! `/api/films`: private and public films.
 //!
 //! Plain reads and writes go straight to the database on the blocking pool;
-//! whatever can change a public film's selection (deletion, renaming) goes
-//! through the film's actor.
+//! the public and invited listings are served from
+//! [`crate::db::listings::Listings`], which every write of a public film
+//! invalidates; whatever can change a public film's selection (deletion,
+//! renaming) goes through the film's actor.
 
 use actix_web::{HttpResponse, web};
 
@@ -11,7 +13,7 @@ use super::auth::CurrentUser;
 use super::error::{ApiError, ErrorBody};
 use super::model::{FilmInput, FilmPage, FilmView, PageQuery, PageRequest, check_id, film_link};
 use crate::actors::film::{Delete, Retitle};
-use crate::db::{self, films::Scope};
+use crate::db::{self, listings::Films};
 use crate::domain::{Film, FilmData, FilmId};
 
 /// Loads a film of the given visibility, or 404.
@@ -41,25 +43,25 @@ async fn owned_film(
     Ok(film)
 }
 
-async fn page_of(
-    state: &AppState,
-    scope: Scope,
-    query: &PageQuery,
-    path: &str,
-) -> Result<HttpResponse, ApiError> {
-    let request = PageRequest::new(query, state.page_size)?;
-    let (films, total) = db::run(&state.pool, move |conn| {
-        db::films::page(conn, scope, request.offset(), request.size)
-    })
-    .await?;
+/// The page `query` asks for of a whole listing held in memory.
+fn page_of(films: &Films, query: &PageQuery, size: u32, path: &str) -> Result<FilmPage, ApiError> {
+    let request = PageRequest::new(query, size)?;
+    let total = u64::try_from(films.len()).unwrap_or(u64::MAX);
     let page = request.info(total, path)?;
-    let films = films.into_iter().map(FilmView::from).collect();
-    Ok(HttpResponse::Ok().json(FilmPage { page, films }))
+    // Past the end is a 404 from `info`; the clamps only keep the slice safe.
+    let start = usize::try_from(request.offset()).map_or(films.len(), |at| at.min(films.len()));
+    let end = start.saturating_add(request.size as usize).min(films.len());
+    let films = films[start..end]
+        .iter()
+        .cloned()
+        .map(FilmView::from)
+        .collect();
+    Ok(FilmPage { page, films })
 }
 
-/// Runs a write of a film. For a public film it then forgets the catalogue
-/// of public films, on the blocking thread of the write, so that this
-/// happens even if the request goes away meanwhile.
+/// Runs a write of a film. For a public film it then invalidates the
+/// listings, on the blocking thread of the write, so that this happens even
+/// if the request goes away meanwhile.
 async fn write_film<T: Send + 'static>(
     state: &AppState,
     private: bool,
@@ -69,7 +71,7 @@ async fn write_film<T: Send + 'static>(
     let written = db::run(&state.pool, move |conn| {
         let written = write(conn)?;
         if let Some(directory) = directory {
-            directory.catalogue().invalidate();
+            directory.listings().invalidate();
         }
         Ok(written)
     })
@@ -118,13 +120,15 @@ pub async fn private_films(
     user: CurrentUser,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    page_of(
-        &state,
-        Scope::PrivateOf(user.id),
-        &query,
-        "/api/films/private",
-    )
-    .await
+    let request = PageRequest::new(&query, state.page_size)?;
+    let owner = user.id;
+    let (films, total) = db::run(&state.pool, move |conn| {
+        db::films::private_page(conn, owner, request.offset(), request.size)
+    })
+    .await?;
+    let page = request.info(total, "/api/films/private")?;
+    let films = films.into_iter().map(FilmView::from).collect();
+    Ok(HttpResponse::Ok().json(FilmPage { page, films }))
 }
 
 /// Every public film.
@@ -138,19 +142,9 @@ pub async fn public_films(
     state: web::Data<AppState>,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let request = PageRequest::new(&query, state.page_size)?;
-    let all = state.directory.catalogue().films(&state.pool).await?;
-    let total = u64::try_from(all.len()).unwrap_or(u64::MAX);
-    let page = request.info(total, "/api/films/public")?;
-    // Past the end is a 404 from `info`; the clamps only keep the slice safe.
-    let start = usize::try_from(request.offset()).map_or(all.len(), |at| at.min(all.len()));
-    let end = start.saturating_add(request.size as usize).min(all.len());
-    let films = all[start..end]
-        .iter()
-        .cloned()
-        .map(FilmView::from)
-        .collect();
-    Ok(HttpResponse::Ok().json(FilmPage { page, films }))
+    let films = state.directory.listings().public(&state.pool).await?;
+    let page = page_of(&films, &query, state.page_size, "/api/films/public")?;
+    Ok(HttpResponse::Ok().json(page))
 }
 
 /// The public films the caller is invited to review.
@@ -166,13 +160,10 @@ pub async fn invited_films(
     user: CurrentUser,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    page_of(
-        &state,
-        Scope::InvitedFor(user.id),
-        &query,
-        "/api/films/public/invited",
-    )
-    .await
+    let listings = state.directory.listings();
+    let films = listings.invited(&state.pool, user.id).await?;
+    let page = page_of(&films, &query, state.page_size, "/api/films/public/invited")?;
+    Ok(HttpResponse::Ok().json(page))
 }
 
 /// One of the caller's private films.

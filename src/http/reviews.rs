@@ -2,7 +2,8 @@
 //! invitations, their completion and withdrawal.
 //!
 //! Completion and withdrawal may release an active film, so they go through
-//! the film's actor; new invitations are stored here, then told to it.
+//! the film's actor; new invitations are stored here, then told to it. Every
+//! change of who is invited invalidates the invited listings.
 
 use actix::Addr;
 use actix_web::{HttpResponse, web};
@@ -67,9 +68,13 @@ pub async fn invite(
 ) -> Result<HttpResponse, ApiError> {
     let film = owned(&state, &user, *id).await?;
     let reviewers = invited_users(film.id, &invitations)?;
-    let stored = reviewers.clone();
+    let (stored, directory) = (reviewers.clone(), state.directory.clone());
     let created = db::run(&state.pool, move |conn| {
-        db::reviews::invite(conn, film.id, &stored)
+        let created = db::reviews::invite(conn, film.id, &stored)?;
+        if created.is_ok() {
+            directory.listings().invalidate();
+        }
+        Ok(created)
     })
     .await??;
     if let Some(actor) = state.directory.film(film.id) {
@@ -202,8 +207,15 @@ pub async fn assign(
     state: web::Data<AppState>,
     user: CurrentUser,
 ) -> Result<web::Json<Vec<Assignment>>, ApiError> {
-    let owner = user.id;
-    let assigned = db::run(&state.pool, move |conn| db::reviews::assign(conn, owner)).await?;
+    let (owner, directory) = (user.id, state.directory.clone());
+    let assigned = db::run(&state.pool, move |conn| {
+        let assigned = db::reviews::assign(conn, owner)?;
+        if !assigned.is_empty() {
+            directory.listings().invalidate();
+        }
+        Ok(assigned)
+    })
+    .await?;
     for &(film, user) in &assigned {
         if let Some(actor) = state.directory.film(film) {
             actor.do_send(Invited { users: vec![user] });

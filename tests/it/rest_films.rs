@@ -3,10 +3,10 @@
 
 use serde_json::json;
 
-use crate::common::seed::{ARTHUR, FRANK, KAREN, USER};
+use crate::common::seed::{ARTHUR, BEATRICE, FRANK, KAREN, USER};
 use crate::rest_support::{
-    assert_error, completion, create_film, film_input, logged_in, page_counters, page_ids, service,
-    service_with_page_size,
+    assert_error, completion, create_film, film_input, invite, logged_in, page_counters, page_ids,
+    page_titles, service, service_with_page_size,
 };
 
 /// Page size of the paging tests.
@@ -85,20 +85,6 @@ async fn the_public_list_shows_each_change_in_the_next_read() {
     let service = service().await;
     let owner = logged_in(&service, &FRANK).await;
     let anonymous = service.client();
-    let titles = |reply: &crate::common::client::Reply| -> Vec<(i64, String)> {
-        reply.body["films"]
-            .as_array()
-            .map(|films| {
-                films
-                    .iter()
-                    .map(|f| {
-                        let title = f["title"].as_str().unwrap_or_default().to_owned();
-                        (f["id"].as_i64().unwrap_or(0), title)
-                    })
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
 
     let before = anonymous.get("/api/films/public", None).await;
     let created = owner
@@ -124,13 +110,13 @@ async fn the_public_list_shows_each_change_in_the_next_read() {
     assert_eq!(created.status, 201, "{created:?}");
     assert_eq!(page_ids(&after_create, "films"), [1, 2, 3, 4, id]);
     assert_eq!(
-        titles(&after_create).last(),
+        page_titles(&after_create).last(),
         Some(&(id, "Tokyo Godfathers".to_owned()))
     );
     assert_eq!(after_private.body, after_create.body);
     assert_eq!(changed.status, 204, "{changed:?}");
     assert_eq!(
-        titles(&after_change).last(),
+        page_titles(&after_change).last(),
         Some(&(id, "Tokyo Godfathers (2003)".to_owned()))
     );
     assert_eq!(deleted.status, 204, "{deleted:?}");
@@ -337,6 +323,64 @@ async fn the_invited_list_includes_completed_invitations() {
     assert_eq!(arthurs.body, empty);
     assert_error(&arthurs_second, 404, "not_found");
     assert_error(&anonymous, 401, "not_authenticated");
+}
+
+/// Invited lists are served from memory once read; every change of an
+/// invitation or of an invited film must show in the user's very next read.
+#[actix::test]
+async fn the_invited_list_shows_each_change_in_the_next_read() {
+    let service = service().await;
+    let owner = logged_in(&service, &USER).await;
+    let arthur = logged_in(&service, &ARTHUR).await;
+    let beatrice = logged_in(&service, &BEATRICE).await;
+    let invited = "/api/films/public/invited";
+
+    // Each write comes right after a read that filled the lists, so that
+    // only that write can make the next read differ.
+    let film = create_film(&owner, "Perfect Blue", false).await;
+    let before = arthur.get(invited, None).await;
+    let invitations = invite(&owner, film, &[ARTHUR.id]).await;
+    let after_first = arthur.get(invited, None).await;
+    let second = invite(&owner, 2, &[ARTHUR.id]).await;
+    let after_invite = arthur.get(invited, None).await;
+    let renamed = owner
+        .put(
+            &format!("/api/films/public/{film}"),
+            Some(film_input("Perfect Blue (1997)", false)),
+        )
+        .await;
+    let after_rename = arthur.get(invited, None).await;
+    let withdrawn = owner.delete("/api/films/public/2/reviews/6", None).await;
+    let after_withdraw = arthur.get(invited, None).await;
+    let deleted = owner
+        .delete(&format!("/api/films/public/{film}"), None)
+        .await;
+    let after_delete = arthur.get(invited, None).await;
+    let beatrice_before = beatrice.get(invited, None).await;
+    let assigned = owner.post("/api/films/public/assignments", None).await;
+    let beatrice_after = beatrice.get(invited, None).await;
+
+    assert_eq!(page_ids(&before, "films"), Vec::<i64>::new(), "{before:?}");
+    assert_eq!(page_ids(&beatrice_before, "films"), Vec::<i64>::new());
+    assert_eq!((invitations.status, second.status), (201, 201));
+    assert_eq!(page_ids(&after_first, "films"), [film]);
+    assert_eq!(page_ids(&after_invite, "films"), [2, film]);
+    assert_eq!(renamed.status, 204, "{renamed:?}");
+    assert_eq!(
+        page_titles(&after_rename).last(),
+        Some(&(film, "Perfect Blue (1997)".to_owned()))
+    );
+    assert_eq!(withdrawn.status, 204, "{withdrawn:?}");
+    assert_eq!(page_ids(&after_withdraw, "films"), [film]);
+    assert_eq!(deleted.status, 204, "{deleted:?}");
+    assert_eq!(page_ids(&after_delete, "films"), Vec::<i64>::new());
+    // Film 4 is the owner's only film without reviewers; Beatrice and
+    // Arthur have no open invitation left, and Beatrice the lower id.
+    assert_eq!(
+        assigned.body,
+        json!([{"filmId": 4, "reviewerId": BEATRICE.id}])
+    );
+    assert_eq!(page_ids(&beatrice_after, "films"), [4]);
 }
 
 #[actix::test]

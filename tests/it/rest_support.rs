@@ -138,6 +138,22 @@ pub fn page_ids(reply: &Reply, key: &str) -> Vec<i64> {
         .collect()
 }
 
+/// The `(id, title)` of each film of a page of films.
+pub fn page_titles(reply: &Reply) -> Vec<(i64, String)> {
+    let films = reply.body["films"]
+        .as_array()
+        .unwrap_or_else(|| panic!("page without films: {reply:?}"));
+    films
+        .iter()
+        .map(|film| {
+            let id = film["id"].as_i64();
+            let title = film["title"].as_str().map(str::to_owned);
+            id.zip(title)
+                .unwrap_or_else(|| panic!("film without id or title: {film}"))
+        })
+        .collect()
+}
+
 /// A response to a [`raw`] request.
 #[derive(Debug)]
 pub struct RawReply {
