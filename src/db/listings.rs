@@ -30,6 +30,8 @@ use crate::domain::{Film, UserId};
 pub type Films = Arc<[Film]>;
 
 /// The listed films in id order, or the fact that they must be read again.
+// LIMITATION: only writes made by this process invalidate the lists; a
+// change written into the file by another program shows after the next one.
 #[derive(Default)]
 pub struct Listings {
     state: Mutex<State>,
