@@ -2,6 +2,8 @@
 # shellcheck shell=bash
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# Where cargo puts what it builds (CARGO_TARGET_DIR, as cargo reads it).
+TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 NODE_MIN_MAJOR=20
 NODE_MIN_MINOR=19
 APT_UPDATED=0
