@@ -2,8 +2,8 @@
 //!
 //! Plain reads and writes go straight to the database on the blocking pool;
 //! the public and invited listings are served from
-//! [`crate::db::listings::Listings`], which every write of a public film
-//! invalidates; whatever can change a public film's selection (deletion,
+//! [`crate::db::listings::Listings`], which every write of a public film or
+//! an invitation invalidates; whatever can change a public film's selection (deletion,
 //! renaming) goes through the film's actor.
 
 use actix_web::{HttpResponse, web};
