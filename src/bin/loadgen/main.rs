@@ -222,8 +222,6 @@ fn measure_with(
     ))))
 }
 
-/// The slow-clients scenario ([`slow`]): the first users send the normal
-/// requests, the last one the slow body.
 /// What a run has once its users are logged in and its plan is known.
 struct Ready<'a> {
     system: &'a SystemRunner,
@@ -233,6 +231,8 @@ struct Ready<'a> {
     plan: &'a Plan,
 }
 
+/// The slow-clients scenario ([`slow`]): the first users send the normal
+/// requests, the last one the slow body.
 fn slow_clients(
     options: &RunOptions,
     machine: report::Machine,
