@@ -301,15 +301,10 @@ impl Handler<Withdraw> for FilmActor {
 
     #[instrument(name = "withdraw", skip_all, fields(film_id = self.id, user_id = msg.user))]
     fn handle(&mut self, msg: Withdraw, _ctx: &mut Self::Context) -> Self::Result {
-        let (film, user, directory) = (self.id, msg.user, self.directory.clone());
+        let (film, user) = (self.id, msg.user);
+        let withdraw = move |conn: &mut _| db::reviews::withdraw(conn, film, user);
         self.with_db(
-            move |conn| {
-                let withdrawn = db::reviews::withdraw(conn, film, user)?;
-                if withdrawn.is_ok() {
-                    directory.listings().invalidate();
-                }
-                Ok(withdrawn)
-            },
+            self.directory.listings().after_write(withdraw),
             move |withdrawn, act, _| {
                 withdrawn?;
                 act.reviewers.remove(&user);
@@ -325,13 +320,10 @@ impl Handler<Delete> for FilmActor {
 
     #[instrument(name = "delete", skip_all, fields(film_id = self.id))]
     fn handle(&mut self, _msg: Delete, _ctx: &mut Self::Context) -> Self::Result {
-        let (film, directory) = (self.id, self.directory.clone());
+        let film = self.id;
+        let delete = move |conn: &mut _| db::films::delete(conn, film);
         self.with_db(
-            move |conn| {
-                db::films::delete(conn, film)?;
-                directory.listings().invalidate();
-                Ok(())
-            },
+            self.directory.listings().after_write(delete),
             |(), act, ctx| {
                 if let Some(holder) = act.holder.take() {
                     act.tell_reviewer(holder.id, FilmReleased { film: act.id });

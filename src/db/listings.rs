@@ -10,9 +10,10 @@
 //! created, changed or deleted. Such writes are rare next to the reads, so
 //! one generation for everything keeps the rule simple.
 //!
-//! Every such write calls [`Listings::invalidate`] on the blocking thread
-//! that committed it, inside the work given to [`super::run`], so the call
-//! happens even if the request that asked for the write has gone away. A
+//! Every such write is wrapped in [`Listings::after_write`], which
+//! invalidates the lists on the blocking thread that committed it, inside
+//! the work given to [`super::run`], so this happens even if the request that
+//! asked for the write has gone away. A
 //! load that overlaps a write may have read the films before the write
 //! committed; each invalidation moves a generation counter on, and a load is
 //! kept only if the generation it started with is still current when it
@@ -30,11 +31,12 @@ use crate::domain::{Film, UserId};
 pub type Films = Arc<[Film]>;
 
 /// The listed films in id order, or the fact that they must be read again.
+/// Cheap to clone; clones share the lists.
 // LIMITATION: only writes made by this process invalidate the lists; a
 // change written into the file by another program shows after the next one.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct Listings {
-    state: Mutex<State>,
+    state: Arc<Mutex<State>>,
 }
 
 #[derive(Default)]
@@ -70,8 +72,23 @@ impl Listings {
         .await
     }
 
-    /// Forgets every list; call it after a write of a public film or an
-    /// invitation committed.
+    /// `write` (of a public film or of invitations), then, once it returned
+    /// without a storage error, an invalidation of every list: give it to
+    /// [`super::run`], so that the lists are forgotten on the blocking thread
+    /// right after the commit and before anyone hears of the write.
+    pub fn after_write<T>(
+        &self,
+        write: impl FnOnce(&mut Connection) -> Result<T, DbError> + Send + 'static,
+    ) -> impl FnOnce(&mut Connection) -> Result<T, DbError> + Send + 'static {
+        let listings = self.clone();
+        move |conn| {
+            let written = write(conn)?;
+            listings.invalidate();
+            Ok(written)
+        }
+    }
+
+    /// Forgets every list.
     pub fn invalidate(&self) {
         let mut state = self.lock();
         state.generation = state.generation.wrapping_add(1);

@@ -3,8 +3,8 @@
 //! Plain reads and writes go straight to the database on the blocking pool;
 //! the public and invited listings are served from
 //! [`crate::db::listings::Listings`], which every write of a public film or
-//! an invitation invalidates; whatever can change a public film's selection (deletion,
-//! renaming) goes through the film's actor.
+//! of an invitation invalidates; whatever can change a public film's
+//! selection (deletion, renaming) goes through the film's actor.
 
 use actix_web::{HttpResponse, web};
 
@@ -59,23 +59,18 @@ fn page_of(films: &Films, query: &PageQuery, size: u32, path: &str) -> Result<Fi
     Ok(FilmPage { page, films })
 }
 
-/// Runs a write of a film. For a public film it then invalidates the
-/// listings, on the blocking thread of the write, so that this happens even
-/// if the request goes away meanwhile.
+/// Runs a write of a film; a write of a public film invalidates the
+/// listings.
 async fn write_film<T: Send + 'static>(
     state: &AppState,
     private: bool,
     write: impl FnOnce(&mut rusqlite::Connection) -> Result<T, db::DbError> + Send + 'static,
 ) -> Result<T, ApiError> {
-    let directory = (!private).then(|| state.directory.clone());
-    let written = db::run(&state.pool, move |conn| {
-        let written = write(conn)?;
-        if let Some(directory) = directory {
-            directory.listings().invalidate();
-        }
-        Ok(written)
-    })
-    .await?;
+    let written = if private {
+        db::run(&state.pool, write).await?
+    } else {
+        db::run(&state.pool, state.directory.listings().after_write(write)).await?
+    };
     Ok(written)
 }
 

@@ -68,15 +68,9 @@ pub async fn invite(
 ) -> Result<HttpResponse, ApiError> {
     let film = owned(&state, &user, *id).await?;
     let reviewers = invited_users(film.id, &invitations)?;
-    let (stored, directory) = (reviewers.clone(), state.directory.clone());
-    let created = db::run(&state.pool, move |conn| {
-        let created = db::reviews::invite(conn, film.id, &stored)?;
-        if created.is_ok() {
-            directory.listings().invalidate();
-        }
-        Ok(created)
-    })
-    .await??;
+    let stored = reviewers.clone();
+    let store = move |conn: &mut _| db::reviews::invite(conn, film.id, &stored);
+    let created = db::run(&state.pool, state.directory.listings().after_write(store)).await??;
     if let Some(actor) = state.directory.film(film.id) {
         actor.do_send(Invited { users: reviewers });
     }
@@ -207,15 +201,9 @@ pub async fn assign(
     state: web::Data<AppState>,
     user: CurrentUser,
 ) -> Result<web::Json<Vec<Assignment>>, ApiError> {
-    let (owner, directory) = (user.id, state.directory.clone());
-    let assigned = db::run(&state.pool, move |conn| {
-        let assigned = db::reviews::assign(conn, owner)?;
-        if !assigned.is_empty() {
-            directory.listings().invalidate();
-        }
-        Ok(assigned)
-    })
-    .await?;
+    let owner = user.id;
+    let store = move |conn: &mut _| db::reviews::assign(conn, owner);
+    let assigned = db::run(&state.pool, state.directory.listings().after_write(store)).await?;
     for &(film, user) in &assigned {
         if let Some(actor) = state.directory.film(film) {
             actor.do_send(Invited { users: vec![user] });
